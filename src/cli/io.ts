@@ -1,0 +1,20 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * Everything a command may touch of its process, passed in so tests call run() directly.
+ * Only src/cli/process-io.ts builds one from the real process.
+ */
+export interface Io {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** Terminal width of stderr when it is a terminal. */
+  columns?: number;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM; stages stop, save checkpoints and clean up. */
+  signal: AbortSignal;
+}
+
+export type CommandRun = (argv: string[], io: Io) => Promise<number>;

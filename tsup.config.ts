@@ -1,0 +1,19 @@
+import { defineConfig } from 'tsup';
+
+// One entry per command (bin/<tool>.js imports dist/commands/<tool>.js) plus the library.
+export const commands = ['dl-hash'] as const;
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    ...Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])),
+    'lib/hash/hash-worker': 'src/lib/hash/hash-worker.ts',
+  },
+  format: ['esm'],
+  target: 'node20',
+  platform: 'node',
+  dts: { entry: { index: 'src/index.ts' } },
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+});
