@@ -1,0 +1,85 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { abortedError, DlError, ExitCode } from '../errors/dl-error.js';
+import type { Algorithm, Digests } from './algorithms.js';
+import { createMultiHasher, type MultiHasher } from './multi-hasher.js';
+
+/** Default read size: large reads keep syscalls and hasher calls few. */
+export const DEFAULT_CHUNK_SIZE = 1 << 20;
+
+export interface HashFileOptions {
+  signal?: AbortSignal;
+  /** Bytes per read (default 1 MiB). */
+  chunkSize?: number;
+  /** Called after each chunk with the bytes hashed so far. */
+  onProgress?: (bytes: number) => void;
+}
+
+export interface FileHash {
+  path: string;
+  bytes: number;
+  digests: Digests;
+}
+
+/**
+ * Hashes a file in one pass with every algorithm. Reads go into two reused buffers:
+ * the next read runs in the thread pool while the current chunk is hashed, no copies.
+ * Errors are DlError: ENOENT → DL_ERR_NO_INPUT (66), directory → DL_ERR_IS_DIRECTORY
+ * "Is a directory" (1, as sha256sum exits), EACCES/EPERM → DL_ERR_PERMISSION (77),
+ * other I/O → DL_ERR_IO (74), abort → DL_ERR_INTERRUPTED (130).
+ */
+export async function hashFile(
+  path: string,
+  algorithms: readonly Algorithm[],
+  options: HashFileOptions = {},
+): Promise<FileHash> {
+  const hasher = await createMultiHasher(algorithms);
+  let file: FileHandle | undefined;
+  try {
+    file = await open(path, 'r');
+    if ((await file.stat()).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    await readInto(file, hasher, options);
+  } catch (error) {
+    throw fileError(path, error);
+  } finally {
+    await file?.close();
+  }
+  return { path, bytes: hasher.bytes, digests: hasher.digest() };
+}
+
+async function readInto(file: FileHandle, hasher: MultiHasher, options: HashFileOptions): Promise<void> {
+  const size = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  let current = Buffer.allocUnsafe(size);
+  let spare = Buffer.allocUnsafe(size);
+  let pending = file.read(current, 0, size, null);
+  for (;;) {
+    const { bytesRead } = await pending;
+    if (bytesRead === 0) return;
+    options.signal?.throwIfAborted();
+    pending = file.read(spare, 0, size, null);
+    hasher.update(bytesRead === size ? current : current.subarray(0, bytesRead));
+    options.onProgress?.(hasher.bytes);
+    [current, spare] = [spare, current];
+  }
+}
+
+const FS_ERRORS: Readonly<Record<string, [string, DlError['code'], DlError['exitCode'], string]>> = {
+  ENOENT: ['No such file or directory', 'DL_ERR_NO_INPUT', ExitCode.NO_INPUT, 'check the path'],
+  ENOTDIR: ['Not a directory', 'DL_ERR_NO_INPUT', ExitCode.NO_INPUT, 'check the path'],
+  EISDIR: ['Is a directory', 'DL_ERR_IS_DIRECTORY', ExitCode.OTHER, 'give files, not directories'],
+  EACCES: ['Permission denied', 'DL_ERR_PERMISSION', ExitCode.REFUSED, 'check the file permissions'],
+  EPERM: ['Operation not permitted', 'DL_ERR_PERMISSION', ExitCode.REFUSED, 'check the file permissions'],
+};
+
+/** A file-reading failure as the DlError callers and the worker protocol carry. */
+export function fileError(path: string, error: unknown): DlError {
+  if (error instanceof DlError) return error;
+  if (error instanceof Error && error.name === 'AbortError') return abortedError();
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const [text, dlCode, exitCode, hint] = FS_ERRORS[code] ?? [
+    (error as Error | undefined)?.message ?? String(error),
+    'DL_ERR_IO',
+    ExitCode.IO,
+    'check the disk and try again',
+  ];
+  return new DlError(`${path}: ${text}`, { code: dlCode, exitCode, hint, cause: error, details: { path, errno: code } });
+}
