@@ -4,7 +4,9 @@
  */
 export const EVENT_VERSION = 1 as const;
 
-export type EventType = 'start' | 'progress' | 'retry' | 'warn' | 'entry' | 'verify' | 'end' | 'error';
+/** The v1 types, in the order a run usually emits them; runtime list for parsers. */
+export const EVENT_TYPES = ['start', 'progress', 'retry', 'warn', 'entry', 'verify', 'end', 'error'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface EventBase {
   v: typeof EVENT_VERSION;
@@ -87,5 +89,17 @@ export type DlEvent =
   | EndEvent
   | ErrorEvent;
 
+/** The event interface of one type, e.g. EventOf<'progress'> is ProgressEvent. */
+export type EventOf<T extends EventType> = Extract<DlEvent, { type: T }>;
+
+/** Fields the emitter stamps; a stage never supplies them. */
+export type StampedField = 'v' | 'time' | 'tool';
+
+/**
+ * Omit that keeps the named fields of interfaces with an index signature: the built-in
+ * Omit goes through `keyof`, which is just `string` there, and would drop them all.
+ */
+type OmitStamped<E> = { [K in keyof E as K extends StampedField ? never : K]: E[K] };
+
 /** Fields a stage supplies; `v`, `time` and `tool` are stamped by the emitter. */
-export type EventInput = DlEvent extends infer E ? (E extends DlEvent ? Omit<E, 'v' | 'time' | 'tool'> : never) : never;
+export type EventInput = DlEvent extends infer E ? (E extends DlEvent ? OmitStamped<E> : never) : never;
