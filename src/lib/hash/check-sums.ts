@@ -1,6 +1,6 @@
 import { isDlError } from '../errors/dl-error.js';
 import type { Algorithm, Digests } from './algorithms.js';
-import { parseSums, type ParseSumsOptions, type SumsEntry, type SumsLine } from './sums-parse.js';
+import { parseSums, type ParseSumsOptions, type SumsEntry, type SumsLine, type TextSource } from './sums-parse.js';
 
 /**
  * The check engine behind `dl-hash -c`: reads a SUMS file, hashes what it lists and
@@ -31,7 +31,7 @@ export interface CheckSumsOptions extends ParseSumsOptions {
 }
 
 export async function* checkSums(
-  source: AsyncIterable<Uint8Array | string>,
+  source: TextSource,
   opts: CheckSumsOptions,
 ): AsyncGenerator<CheckOutcome> {
   const limit = Math.max(1, opts.concurrency ?? 1);

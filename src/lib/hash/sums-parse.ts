@@ -109,6 +109,9 @@ export function unescapeName(text: string): string | undefined {
   return bad ? undefined : out;
 }
 
+/** SUMS bytes: a Readable, or chunks in memory. */
+export type TextSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
 export interface ParseSumsOptions {
   /** Force untagged lines to these algorithms and reject tags outside them (`-a`). */
   algorithms?: readonly Algorithm[];
@@ -116,7 +119,7 @@ export interface ParseSumsOptions {
 
 /** Entries and malformed lines of a SUMS file, in order; comments and blank lines skipped. */
 export async function* parseSums(
-  source: AsyncIterable<Uint8Array | string>,
+  source: TextSource,
   opts: ParseSumsOptions = {},
 ): AsyncGenerator<SumsLine> {
   let line = 0;
@@ -131,7 +134,7 @@ export async function* parseSums(
 }
 
 /** LF-separated lines as UTF-8 text; a CR alone does not end a line (unlike readline). */
-export async function* splitLines(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<string> {
+export async function* splitLines(source: TextSource): AsyncGenerator<string> {
   let parts: Buffer[] = [];
   for await (const chunk of source) {
     let buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
