@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
+import type { ProgressMode } from './progress/create-progress.js';
 
-export const PROGRESS_MODES = ['auto', 'tty', 'plain', 'json', 'none'] as const;
-export type ProgressMode = (typeof PROGRESS_MODES)[number];
+export const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'tty', 'plain', 'json', 'none'];
 
 export const COMPLETION_SHELLS = ['bash', 'zsh'] as const;
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];

@@ -1,0 +1,37 @@
+import { build } from 'esbuild';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dirname, '../..');
+
+export interface BuiltCommand {
+  /** An executable named after the tool (a sh launcher), for shells and PATH. */
+  bin: string;
+  dir: string;
+  remove: () => Promise<void>;
+}
+
+/**
+ * Bundles `export const <exportName>` of a command module into a real executable, the
+ * way tsup builds bin/<tool>.js. Placed under the repo's tmp/ (git-ignored) so that
+ * its bare imports (yargs, smol-toml) resolve to the repo's node_modules.
+ */
+export async function buildCommand(tool: string, modulePath: string, exportName: string): Promise<BuiltCommand> {
+  await mkdir(join(REPO, 'tmp'), { recursive: true });
+  const dir = await mkdtemp(join(REPO, 'tmp', 'cli-'));
+  const outfile = join(dir, `${tool}.mjs`);
+  await build({
+    stdin: { contents: `import { ${exportName} } from ${JSON.stringify(modulePath)};\n${exportName}.main();\n`, resolveDir: REPO, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile,
+    logLevel: 'error',
+  });
+  const bin = join(dir, tool);
+  await writeFile(bin, `#!/bin/sh\nexec node ${JSON.stringify(outfile)} "$@"\n`);
+  await chmod(bin, 0o755);
+  return { bin, dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
