@@ -1,0 +1,17 @@
+/**
+ * A pass-through pipeline stage that counts bytes for progress. It hands every chunk on
+ * as is (no copy) and calls `onBytes` per chunk; sampling to ≤ 10 events/s is the
+ * event layer's job, not this one's.
+ */
+export function byteMeter(
+  onBytes: (totalBytes: number, chunkBytes: number) => void,
+): (source: AsyncIterable<Uint8Array>) => AsyncGenerator<Uint8Array> {
+  return async function* meter(source) {
+    let total = 0;
+    for await (const chunk of source) {
+      total += chunk.length;
+      onBytes(total, chunk.length);
+      yield chunk;
+    }
+  };
+}
