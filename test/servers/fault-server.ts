@@ -207,9 +207,19 @@ async function sendBody(
     const piece = bytes.subarray(sent, Math.min(limit, sent + (rate ? Math.max(1024, Math.floor(rate / 20)) : CHUNK)));
     sent += piece.length;
     count(piece.length);
-    if (!res.write(piece)) await new Promise<void>((r) => res.once('drain', r).once('close', r));
+    if (!res.write(piece)) await drained(res);
     if (rate) await sleep((piece.length / rate) * 1000);
   }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
 }
 
 function cutConnection(res: ServerResponse, kind: Fault['kind']): void {

@@ -1,0 +1,100 @@
+import { ByteRanges } from '../checkpoint/byte-ranges.js';
+import type { HttpIdentity } from '../checkpoint/source-identity.js';
+import type { PartFile } from '../fs/part-file.js';
+import { fsError } from '../fs/fs-error.js';
+import type { Algorithm, Digests } from '../hash/algorithms.js';
+import type { HttpResponse } from '../http/http-request.js';
+import { statusError } from '../http/status-error.js';
+import { redactUrl } from '../redact/redact-url.js';
+import { retryAsync } from '../retry/retry-async.js';
+import { BatchWriter } from './batch-writer.js';
+import { consumeBody } from './consume-body.js';
+import type { DownloadOptions } from './download-options.js';
+import { DownloadState } from './download-state.js';
+import { CheckpointSaver } from './file-checkpoint.js';
+import { MirrorSet } from './mirror-set.js';
+import { startProgress } from './progress-ticker.js';
+import { requestWhole } from './range-request.js';
+import { retryEmitter } from './retry-events.js';
+import { runSegments } from './run-segments.js';
+import { SegmentPlan } from './segment-plan.js';
+import { hasValidator } from './source-check.js';
+
+export interface RunOutcome {
+  total: number;
+  digests: Digests;
+  fetched: number;
+}
+
+const algorithmsOf = (opts: DownloadOptions): Algorithm[] => Object.keys(opts.expect ?? {}) as Algorithm[];
+
+/**
+ * Fetches the missing ranges of a known-size file into its part, segment by segment,
+ * checkpointing the done ranges (when the source has a validator) every interval and
+ * once more when stopped by a failure or an abort.
+ */
+export async function runRanged(
+  opts: DownloadOptions,
+  part: PartFile,
+  opened: { res: HttpResponse | undefined; identity: HttpIdentity; done: ByteRanges },
+  checkpointIntervalMs: number,
+): Promise<RunOutcome> {
+  const { identity, done } = opened;
+  const fh = await part.open();
+  try {
+    await fh.truncate(identity.size).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
+    const state = await DownloadState.create(fh, part.partPath, done, algorithmsOf(opts));
+    const saver = hasValidator(identity) ? new CheckpointSaver(fh, part.partPath, part.checkpointPath, identity, () => done) : undefined;
+    saver?.start(checkpointIntervalMs);
+    const plan = new SegmentPlan(done.missing(identity.size), opts.minSplitBytes);
+    const seg = opened.res ? plan.take() : undefined;
+    const progress = startProgress(opts.id, opts.emit, () => done.done, identity.size, opts.now);
+    try {
+      const first = seg && opened.res ? { seg, res: opened.res } : undefined;
+      await runSegments({ opts, fh, path: part.partPath, plan, sources: new MirrorSet(opts.url, opts.mirrors ?? [], identity), first, onWritten: state.written });
+    } finally {
+      progress.stop();
+      await saver?.stop();
+    }
+    // Saved after success too: verification may still be interrupted, and a rerun then
+    // needs only a 416 and a re-hash instead of the whole transfer.
+    await saver?.save().catch(() => undefined);
+    return { total: identity.size, digests: await state.digests(), fetched: state.fetched };
+  } catch (err) {
+    await new CheckpointSaver(fh, part.partPath, part.checkpointPath, identity, () => done).save().catch(() => undefined);
+    throw err;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * One stream from byte 0, for a server that answered 200: nothing is ever spliced, so a
+ * failed attempt starts again from zero (no checkpoint: a rerun cannot resume either).
+ */
+export async function runWhole(opts: DownloadOptions, part: PartFile, first: HttpResponse, total: number | null): Promise<RunOutcome> {
+  const fh = await part.open();
+  let pending: HttpResponse | undefined = first;
+  let state: DownloadState | undefined;
+  const bytes = () => state?.done.done ?? 0;
+  const progress = startProgress(opts.id, opts.emit, bytes, total, opts.now);
+  try {
+    return await retryAsync(
+      async (signal) => {
+        const res = pending ?? (await requestWhole(opts, opts.url, signal ?? opts.signal));
+        pending = undefined;
+        if (res.status !== 200) throw await statusError(res, redactUrl(opts.url));
+        state = await DownloadState.create(fh, part.partPath, new ByteRanges(), algorithmsOf(opts));
+        const seg = { start: 0, end: total ?? Number.POSITIVE_INFINITY, received: 0 };
+        await consumeBody(res.body, seg, new BatchWriter(fh, part.partPath, 0, state.written), opts.limiter, signal ?? opts.signal);
+        await fh.truncate(seg.received).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
+        return { total: seg.received, digests: await state.digests(), fetched: state.fetched };
+      },
+      opts.retry,
+      { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },
+    );
+  } finally {
+    progress.stop();
+    await fh.close();
+  }
+}

@@ -1,0 +1,56 @@
+import type { HttpIdentity } from '../checkpoint/source-identity.js';
+import { DlError, ExitCode } from '../errors/dl-error.js';
+import { checkContentRange, sourceChanged } from '../http/content-range.js';
+import { header, type HttpResponse } from '../http/http-request.js';
+import { statusError } from '../http/status-error.js';
+import { redactUrl } from '../redact/redact-url.js';
+
+/** The identity a response gives its source: URL (redacted), validators, size. */
+export function identityOf(url: string, res: HttpResponse, size: number): HttpIdentity {
+  const etag = header(res, 'etag');
+  const lastModified = header(res, 'last-modified');
+  return {
+    type: 'http',
+    url: redactUrl(url),
+    size,
+    ...(etag ? { etag } : {}),
+    ...(lastModified ? { lastModified } : {}),
+  };
+}
+
+/** If-Range needs a strong validator: a strong ETag, else Last-Modified. */
+export function ifRangeOf(id: HttpIdentity): string | undefined {
+  if (id.etag && !id.etag.startsWith('W/')) return id.etag;
+  return id.lastModified;
+}
+
+/** True when the identity has something that can prove a later answer is the same file. */
+export const hasValidator = (id: HttpIdentity): boolean => ifRangeOf(id) !== undefined;
+
+/**
+ * Accepts an answer to `Range: bytes=from-…` for a source of known identity, or throws:
+ * a 206 must start at `from`, keep the size and the ETag; a 200 is never spliced (the
+ * file changed when its ETag did, else the server ignored Range — retryable); other
+ * statuses become their HTTP error.
+ */
+export async function checkRangeAnswer(res: HttpResponse, from: number, id: HttpIdentity, url: string): Promise<void> {
+  const redacted = redactUrl(url);
+  if (res.status === 206) {
+    checkContentRange(header(res, 'content-range'), from, id.size, redacted);
+    const etag = header(res, 'etag');
+    if (etag && id.etag && etag !== id.etag) throw sourceChanged(`its ETag went from ${id.etag} to ${etag}`, redacted);
+    return;
+  }
+  if (res.status === 200) {
+    await res.body.dump().catch(() => undefined);
+    const etag = header(res, 'etag');
+    if (etag && id.etag && etag !== id.etag) throw sourceChanged(`its ETag went from ${id.etag} to ${etag}`, redacted);
+    throw new DlError(`${redacted} sent the whole file (200) for a range request; not splicing it`, {
+      code: 'DL_ERR_RANGE_IGNORED',
+      exitCode: ExitCode.TEMP_FAIL,
+      retryable: true,
+      hint: 'the server stopped honouring ranges; try -s 1',
+    });
+  }
+  throw await statusError(res, redacted);
+}

@@ -1,0 +1,41 @@
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+
+export interface DispatcherOptions {
+  /** `--proxy URL`: every request goes through it (no_proxy still applies). */
+  proxy?: string;
+  /** Environment to read http_proxy, https_proxy, no_proxy and ALL_PROXY from (never process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Skip TLS certificate verification (`--insecure`); the command warns. */
+  insecure?: boolean;
+  connectTimeoutMs?: number;
+  /** Open connections per origin; segments need one each. */
+  connections?: number;
+}
+
+const pick = (env: DispatcherOptions['env'], ...names: string[]): string | undefined =>
+  names.map((n) => env?.[n]).find((v) => v !== undefined && v !== '');
+
+/** The proxy settings found in `env` and `--proxy`, or undefined when there are none. */
+export function proxySettings(opts: DispatcherOptions): { httpProxy: string; httpsProxy: string; noProxy: string } | undefined {
+  const all = pick(opts.env, 'ALL_PROXY', 'all_proxy');
+  const httpProxy = opts.proxy ?? pick(opts.env, 'http_proxy', 'HTTP_PROXY') ?? all;
+  const httpsProxy = opts.proxy ?? pick(opts.env, 'https_proxy', 'HTTPS_PROXY') ?? all;
+  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
+  // Empty strings, not undefined: undici would otherwise fall back to process.env.
+  return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: pick(opts.env, 'no_proxy', 'NO_PROXY') ?? '' };
+}
+
+/**
+ * The one dispatcher a command uses: pooled keep-alive connections, TLS verified unless
+ * told otherwise, and EnvHttpProxyAgent when a proxy is configured. Timeouts on bodies
+ * and headers are set per request (see httpRequest).
+ */
+export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
+  const common = {
+    connections: opts.connections ?? 32,
+    keepAliveTimeout: 30_000,
+    connect: { timeout: opts.connectTimeoutMs ?? 30_000, rejectUnauthorized: !opts.insecure },
+  };
+  const proxy = proxySettings(opts);
+  return proxy ? new EnvHttpProxyAgent({ ...common, ...proxy }) : new Agent(common);
+}

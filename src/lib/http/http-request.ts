@@ -1,0 +1,93 @@
+import type { Dispatcher } from 'undici';
+import { DlError, ExitCode } from '../errors/dl-error.js';
+import { redactUrl } from '../redact/redact-url.js';
+import type { Credentials } from './credentials.js';
+
+export interface HttpRequestOptions {
+  dispatcher: Dispatcher;
+  url: string;
+  method?: 'GET' | 'HEAD';
+  /** Request headers that are not credentials (Range, If-Range, Accept…). */
+  headers?: Record<string, string>;
+  credentials?: Credentials;
+  signal?: AbortSignal;
+  /** Time allowed for the response headers. */
+  headersTimeoutMs?: number;
+  /** Longest silence allowed between body chunks (a stalled transfer fails, then retries). */
+  stallTimeoutMs?: number;
+  maxRedirects?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+  /** The URL that answered, after redirects. */
+  url: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+export const MAX_REDIRECTS = 10;
+
+/** A header's single value (the first when repeated). */
+export const header = (res: Pick<HttpResponse, 'headers'>, name: string): string | undefined => {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * One request, following redirects ourselves (not undici's interceptor) so credentials
+ * are recomputed per hop: they are sent only while the hop's origin is the origin the
+ * user named. Only http and https targets are followed.
+ */
+export async function httpRequest(opts: HttpRequestOptions): Promise<HttpResponse> {
+  const start = new URL(opts.url);
+  const trusted = start.origin;
+  let url = start;
+  const limit = opts.maxRedirects ?? MAX_REDIRECTS;
+  for (let hop = 0; ; hop++) {
+    const res = await requestOnce(opts, url, trusted);
+    const location = header(res, 'location');
+    if (!REDIRECTS.has(res.status) || location === undefined) return res;
+    await res.body.dump().catch(() => undefined);
+    if (hop >= limit) throw tooManyRedirects(start, limit);
+    url = nextUrl(url, location);
+  }
+}
+
+async function requestOnce(opts: HttpRequestOptions, url: URL, trusted: string): Promise<HttpResponse> {
+  const credentialHeaders = opts.credentials?.headersFor(url, trusted) ?? {};
+  const res = await opts.dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: opts.method ?? 'GET',
+    headers: { ...credentialHeaders, ...opts.headers },
+    signal: opts.signal,
+    headersTimeout: opts.headersTimeoutMs ?? 30_000,
+    bodyTimeout: opts.stallTimeoutMs ?? 30_000,
+  });
+  return { status: res.statusCode, headers: res.headers, body: res.body, url: url.href };
+}
+
+function nextUrl(from: URL, location: string): URL {
+  const next = new URL(location, from);
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new DlError(`refusing a redirect from ${redactUrl(from.href)} to a ${next.protocol} URL`, {
+      code: 'DL_ERR_REDIRECT_PROTOCOL',
+      exitCode: ExitCode.UNAVAILABLE,
+      hint: 'only http and https redirects are followed',
+    });
+  }
+  // Userinfo in a Location header would smuggle credentials to the next hop.
+  next.username = '';
+  next.password = '';
+  return next;
+}
+
+function tooManyRedirects(start: URL, limit: number): DlError {
+  return new DlError(`more than ${limit} redirects from ${redactUrl(start.href)}`, {
+    code: 'DL_ERR_TOO_MANY_REDIRECTS',
+    exitCode: ExitCode.UNAVAILABLE,
+    hint: 'the server redirects in a loop; check the URL',
+  });
+}
