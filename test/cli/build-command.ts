@@ -19,17 +19,22 @@ export interface BuiltCommand {
 export async function buildCommand(tool: string, modulePath: string, exportName: string): Promise<BuiltCommand> {
   await mkdir(join(REPO, 'tmp'), { recursive: true });
   const dir = await mkdtemp(join(REPO, 'tmp', 'cli-'));
-  const outfile = join(dir, `${tool}.mjs`);
+  const entry = join(dir, 'entry.ts');
+  await writeFile(entry, `import { ${exportName} } from ${JSON.stringify(modulePath)};\n${exportName}.main();\n`);
+  // Split like tsup, so what a command imports on demand is loaded on demand.
   await build({
-    stdin: { contents: `import { ${exportName} } from ${JSON.stringify(modulePath)};\n${exportName}.main();\n`, resolveDir: REPO, loader: 'ts' },
+    entryPoints: { [tool]: entry },
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile,
+    outdir: dir,
     logLevel: 'error',
   });
+  const outfile = join(dir, `${tool}.mjs`);
   const bin = join(dir, tool);
   await writeFile(bin, `#!/bin/sh\nexec node ${JSON.stringify(outfile)} "$@"\n`);
   await chmod(bin, 0o755);

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
+import { buildCommand, type BuiltCommand } from './build-command.js';
+import { testCommand } from './fixtures/test-command.js';
+import { memoryIo } from './memory-io.js';
+
+let cmd: BuiltCommand;
+
+beforeAll(async () => {
+  cmd = await buildCommand('dl-test', resolve(import.meta.dirname, 'fixtures/test-command.ts'), 'testCommand');
+});
+afterAll(() => cmd?.remove());
+
+const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
+
+/** Sources the printed script in a real bash and asks it to complete `words`. */
+function bashComplete(words: string[]): string[] {
+  const script = [
+    'source <(dl-test --completion bash)',
+    `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})`,
+    'COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))',
+    '_dl_test_completions',
+    'complete -p dl-test >&2',
+    'printf "%s\\n" "${COMPREPLY[@]}"',
+  ].join('\n');
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${cmd.dir}:${process.env.PATH}` } });
+  expect(r.stderr).toBe('complete -o bashdefault -o default -F _dl_test_completions dl-test\n');
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+describe('bash completion', () => {
+  test.each([
+    [['dl-test', '--ret'], ['--retries']],
+    [['dl-test', '--prog'], ['--progress', '--progress-fd']],
+    [['dl-test', '--progress', 'p'], ['plain']],
+    [['dl-test', '--mode', ''], ['ok', 'throw', 'warn', 'wait', 'stubborn', 'spew']],
+  ])('%j completes to %j', (words, expected) => {
+    expect(bashComplete(words).sort()).toEqual([...expected].sort());
+  });
+
+  it('does not offer an option already given', () => {
+    expect(bashComplete(['dl-test', '--retries', '3', '--re'])).toEqual([]);
+  });
+});
+
+describe('completion entry points', () => {
+  it('answers --get-yargs-completions from the same options', async () => {
+    const m = memoryIo();
+    expect(await testCommand.run(['--get-yargs-completions', 'dl-test', '--ti'], m.io)).toBe(0);
+    expect(m.stdout().split('\n')).toContain('--timeout');
+  });
+
+  it('rejects an unknown shell', async () => {
+    const m = memoryIo();
+    expect(await testCommand.run(['--completion', 'fish'], m.io)).toBe(64);
+  });
+
+  it.skipIf(!hasZsh)('prints a zsh script that zsh parses (zsh not installed: skipped)', () => {
+    const r = spawnSync('zsh', ['-n', '-c', 'source <(dl-test --completion zsh)'], { encoding: 'utf8', env: { ...process.env, PATH: `${cmd.dir}:${process.env.PATH}` } });
+    expect(r.status).toBe(0);
+  });
+
+  it('prints a zsh script that asks the command for candidates with descriptions', async () => {
+    const m = memoryIo();
+    expect(await testCommand.run(['--completion', 'zsh'], m.io)).toBe(0);
+    expect(m.stdout()).toMatch(/^#compdef dl-test\n/);
+    expect(m.stdout()).toContain('ZSH_NAME=zsh dl-test --get-yargs-completions');
+    expect(m.stdout()).toContain('compdef _dl_test_completions dl-test');
+  });
+});
