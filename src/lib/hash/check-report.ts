@@ -91,3 +91,10 @@ export function quoteName(name: string): string {
     .replace(/[\x00-\x1f\x7f]/g, (c) => `'$'${CONTROL[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`}''`);
   return `'${body}'`;
 }
+
+/** A check result as one `--json` record: what was expected, what was found, the verdict. */
+export function checkRecord(outcome: Exclude<CheckOutcome, { kind: 'malformed' | 'missing' }>): Record<string, unknown> {
+  const { name, algorithm, digest: expected } = outcome.entry;
+  const actual = outcome.kind === 'unreadable' ? null : outcome.actual;
+  return { name, algorithm, expected, actual, result: outcome.kind };
+}

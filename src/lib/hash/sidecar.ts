@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { DIGEST_HEX_LENGTH, type Algorithm } from './algorithms.js';
+import type { CheckOutcome, DigestFn } from './check-sums.js';
 import { parseSumsLine } from './sums-parse.js';
 
 /**
@@ -49,12 +50,16 @@ export function sidecarCandidates(file: string): Sidecar[] {
 
 const isFile = (path: string): Promise<boolean> => stat(path).then((s) => s.isFile(), () => false);
 
-/** The first existing sidecar that holds a digest for `file`; DL_ERR_NO_SIDECAR (66) if none. */
-export async function findExpectedDigest(file: string): Promise<ExpectedDigest> {
+/**
+ * The first existing sidecar that holds a digest for `file`; DL_ERR_NO_SIDECAR (66) if none.
+ * Relative names are looked up under `cwd` and reported as given.
+ */
+export async function findExpectedDigest(file: string, cwd = '.'): Promise<ExpectedDigest> {
   const candidates = sidecarCandidates(file);
   for (const sidecar of candidates) {
-    if (!(await isFile(sidecar.path))) continue;
-    const digest = digestFor(await readFile(sidecar.path, 'utf8'), sidecar, basename(file));
+    const path = resolve(cwd, sidecar.path);
+    if (!(await isFile(path))) continue;
+    const digest = digestFor(await readFile(path, 'utf8'), sidecar, basename(file));
     if (digest !== undefined) return { algorithm: sidecar.algorithm, digest, source: sidecar.path };
   }
   throw new DlError(`${file}: no checksum found beside it; looked for ${candidates.map((c) => c.path).join(', ')}`, {
@@ -80,4 +85,25 @@ export function digestFor(text: string, sidecar: Sidecar, name: string): string 
   const bare = text.trim();
   const isHex = bare.length === DIGEST_HEX_LENGTH[sidecar.algorithm] && /^[0-9a-f]+$/i.test(bare);
   return isHex ? bare.toLowerCase() : undefined;
+}
+
+/**
+ * `--auto-check` of one file: the digest its sidecar gives against the file's own, as the
+ * outcome `-c` would report for that line. Throws DL_ERR_NO_SIDECAR (66) when none is found.
+ */
+export async function checkAgainstSidecar(file: string, digest: DigestFn, cwd = '.'): Promise<SidecarCheck> {
+  const want = await findExpectedDigest(file, cwd);
+  const entry = { name: file, algorithm: want.algorithm, digest: want.digest, binary: false, line: 0 };
+  try {
+    const actual = (await digest(file, [want.algorithm]))[want.algorithm] ?? '';
+    return { source: want.source, outcome: { kind: actual === want.digest ? 'ok' : 'failed', entry, actual } };
+  } catch (error) {
+    return { source: want.source, outcome: { kind: 'unreadable', entry, error } };
+  }
+}
+
+export interface SidecarCheck {
+  /** The sidecar used. */
+  source: string;
+  outcome: Exclude<CheckOutcome, { kind: 'malformed' | 'missing' }>;
 }
