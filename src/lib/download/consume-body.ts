@@ -32,17 +32,20 @@ export async function consumeBody(
   }
   await writer.flush();
   if (seg.received < seg.end && Number.isFinite(seg.end)) {
-    throw new DlError(`connection closed after ${seg.received - seg.start} of ${seg.end - seg.start} bytes`, {
-      code: 'DL_ERR_SHORT_BODY',
-      exitCode: ExitCode.TEMP_FAIL,
-      retryable: true,
-      hint: 'the server or network cut the transfer; run again to resume',
-    });
+    throw shortBody(seg.received - seg.start, seg.end - seg.start);
   }
 }
 
+export const shortBody = (got: number, want: number): DlError =>
+  new DlError(`connection closed after ${got} of ${want} bytes`, {
+    code: 'DL_ERR_SHORT_BODY',
+    exitCode: ExitCode.TEMP_FAIL,
+    retryable: true,
+    hint: 'the server or network cut the transfer; run again to resume',
+  });
+
 /** undici body failures (socket closed, body timeout, length mismatch) are worth a retry. */
-function networkError(err: unknown, signal: AbortSignal): unknown {
+export function networkError(err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted || isDlError(err)) return err;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('UND_ERR_') && code !== 'UND_ERR_ABORTED') {

@@ -1,0 +1,166 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import {
+  withExpect, withHeader, withOutput, withResume, withRetries, withTimeout,
+  type CommonArgs, type ExpectArgs, type HeaderArgs, type OutputArgs, type ResumeArgs, type RetriesArgs, type TimeoutArgs,
+} from '../cli/common-options.js';
+import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
+import { downloadToFile } from '../lib/download/download-file.js';
+import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
+import { downloadToStream } from '../lib/download/download-stream.js';
+import { parseByteSize } from '../lib/download/parse-byte-size.js';
+import { parseExpectList } from '../lib/download/parse-expect.js';
+import { targetInDir } from '../lib/download/target-name.js';
+import { usageError } from '../lib/errors/dl-error.js';
+import { createDispatcher } from '../lib/http/dispatcher.js';
+import { loadCredentials } from '../lib/http/load-credentials.js';
+import { redactUrl } from '../lib/redact/redact-url.js';
+import { DEFAULT_RETRY_POLICY } from '../lib/retry/retry-policy.js';
+import { createRateLimiter } from '../lib/streams/rate-limit.js';
+import { resolveSource } from '../lib/resolve/resolve-source.js';
+
+/**
+ * dl-get: download URLs to files (segmented, resumable, verified, renamed into place only
+ * when complete) or to stdout in order, through one HTTP dispatcher with retries,
+ * credentials that never follow a redirect to another origin, and a shared rate limit.
+ */
+
+interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArgs, ResumeArgs, HeaderArgs {
+  dir: string | undefined;
+  segments: number;
+  'min-split': string;
+  'retry-max-time': number;
+  restart: boolean;
+  'keep-bad': boolean;
+  'limit-rate': string | undefined;
+  user: string | undefined;
+  'password-stdin': boolean;
+  netrc: boolean;
+  'netrc-file': string | undefined;
+  cookie: string | undefined;
+  proxy: string | undefined;
+  insecure: boolean;
+  mirror: string[];
+}
+type Args = CommandArgs<GetArgs>;
+
+const TOOL = 'dl-get';
+const asList = (v: unknown): string[] => (v === undefined ? [] : ([] as string[]).concat(v as string | string[]).map(String));
+
+const builder = (y: Argv<CommonArgs>): Argv<GetArgs> =>
+  withHeader(withResume(withExpect(withTimeout(withRetries(withOutput(y, "write to FILE ('-': stdout); default: stdout when it is a pipe, else a file named after the URL"))))))
+    .option('dir', { alias: 'd', type: 'string', requiresArg: true, describe: 'save into DIR under a safe name from the URL or Content-Disposition' })
+    .option('segments', { alias: 's', type: 'number', default: 4, requiresArg: true, describe: 'parallel connections (Range requests) per download' })
+    .option('min-split', { alias: 'k', type: 'string', default: '4M', requiresArg: true, describe: 'never split a range below SIZE (idle connections steal halves ≥ 2×SIZE)' })
+    .option('retry-max-time', { type: 'number', default: 300, requiresArg: true, describe: 'stop retrying after SECONDS in total' })
+    .option('restart', { type: 'boolean', default: true, describe: 'start over when the file changed on the server (--no-restart: fail)' })
+    .option('keep-bad', { type: 'boolean', default: false, describe: 'keep FILE.part when the digest does not match' })
+    .option('limit-rate', { type: 'string', requiresArg: true, describe: 'at most RATE bytes/s in total, e.g. 10M' })
+    .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Basic auth USER:PASSWORD (USER alone: prompt, or --password-stdin)' })
+    .option('password-stdin', { type: 'boolean', default: false, describe: 'read the --user password from stdin' })
+    .option('netrc', { type: 'boolean', default: false, describe: 'use the login for the host in ~/.netrc' })
+    .option('netrc-file', { type: 'string', requiresArg: true, describe: 'use the login for the host in FILE' })
+    .option('cookie', { alias: 'b', type: 'string', requiresArg: true, describe: 'send cookies from a Netscape cookie FILE' })
+    .option('proxy', { alias: 'x', type: 'string', requiresArg: true, describe: 'use this proxy (default: http_proxy, https_proxy, ALL_PROXY, no_proxy)' })
+    .option('insecure', { type: 'boolean', default: false, describe: 'do not verify TLS certificates (warns)' })
+    .option('mirror', { type: 'string', requiresArg: true, default: [] as string[], coerce: asList, describe: 'another URL serving the same bytes (repeatable)' }) as unknown as Argv<GetArgs>;
+
+export const { run, main } = defineCommand<GetArgs>({
+  name: TOOL,
+  summary: 'Download URLs: segmented, resumable, retried, verified; to files or to stdout.',
+  usage: '$0 [options] URL...',
+  examples: [
+    ['$0 -o img.iso --expect sha256:HEX https://host/img.iso', 'resumable, verified, 4 connections'],
+    ['$0 https://host/img.xz | dl-unpack | dl-flash - /dev/sdX', 'stream in order into a pipeline'],
+    ['$0 -d ~/models hf://owner/repo/model.safetensors', 'Hugging Face file, token from HF_TOKEN'],
+  ],
+  stdoutIsData: true,
+  configKeys: ['segments', 'min-split', 'limit-rate', 'proxy'],
+  builder,
+  handler: async (args, ctx) => {
+    const urls = args._.map(String);
+    const toStdout = validate(args, urls, ctx);
+    const base = await baseOptions(args, ctx);
+    try {
+      for (const url of urls) await getOne(url, toStdout, base, args, ctx);
+    } finally {
+      await base.dispatcher.close();
+    }
+    return 0;
+  },
+});
+
+function validate(args: Args, urls: string[], ctx: CommandContext): boolean {
+  if (urls.length === 0) throw usageError('no URL given', `try '${TOOL} --help'`);
+  if (args.output !== undefined && args.output !== '-' && urls.length > 1) throw usageError('-o names one file, but several URLs were given', 'use -d DIR');
+  if (args.output !== undefined && args.dir !== undefined) throw usageError('-o and -d do not go together');
+  if (!(Number.isInteger(args.segments) && args.segments >= 1 && args.segments <= 64)) throw usageError(`--segments ${args.segments}: expected 1 to 64`);
+  if (args.mirror.length > 0 && urls.length > 1) throw usageError('--mirror serves one URL, but several were given');
+  if (args.insecure) ctx.warn('DL_WARN_INSECURE', 'TLS certificates are not verified (--insecure)');
+  return args.output === '-' || (args.output === undefined && args.dir === undefined && !ctx.io.isTTY.stdout);
+}
+
+type Base = Omit<DownloadOptions, 'url' | 'id' | 'mirrors'>;
+
+async function baseOptions(args: Args, ctx: CommandContext): Promise<Base> {
+  const { io } = ctx;
+  const [user, inlinePassword] = args.user === undefined ? [] : splitUser(args.user);
+  const password = user === undefined || inlinePassword !== undefined ? inlinePassword : await readPassword(user, args.passwordStdin, io);
+  const netrcFile = args.netrcFile ?? (args.netrc && io.env.HOME ? resolve(io.env.HOME, '.netrc') : undefined);
+  const credentials = await loadCredentials({
+    headers: args.header,
+    basic: user === undefined ? undefined : { user, password: password ?? '' },
+    bearer: io.env.DL_BEARER_TOKEN || undefined,
+    netrcFile: netrcFile && resolve(io.cwd, netrcFile),
+    cookieFile: args.cookie && resolve(io.cwd, args.cookie),
+  });
+  return {
+    dispatcher: createDispatcher({ proxy: args.proxy, env: io.env, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections: Math.max(32, args.segments * 2) }),
+    credentials,
+    segments: args.segments,
+    minSplitBytes: parseByteSize(args.minSplit, '--min-split'),
+    retry: { ...DEFAULT_RETRY_POLICY, retries: args.retries, maxTotalMs: args.retryMaxTime * 1000 },
+    stallTimeoutMs: args.timeout * 1000,
+    limiter: args.limitRate === undefined ? undefined : createRateLimiter(parseByteSize(args.limitRate, '--limit-rate')),
+    expect: parseExpectList(asList(args.expect)),
+    signal: ctx.signal,
+    emit: (e) => ctx.progress.emit(e),
+  };
+}
+
+function splitUser(text: string): [string, string | undefined] {
+  const colon = text.indexOf(':');
+  return colon < 0 ? [text, undefined] : [text.slice(0, colon), text.slice(colon + 1)];
+}
+
+async function getOne(given: string, toStdout: boolean, base: Base, args: Args, ctx: CommandContext): Promise<DownloadResult> {
+  const source = await resolveSource(given, { env: ctx.io.env, dispatcher: base.dispatcher, signal: ctx.signal });
+  const credentials = source.bearer ? await withBearer(args, ctx, source.bearer) : base.credentials;
+  const opts: DownloadOptions = { ...base, credentials, url: source.url, mirrors: args.mirror, id: redactUrl(given) };
+  if (toStdout) return downloadToStream({ ...opts, out: ctx.io.stdout });
+  const target = args.output !== undefined ? resolve(ctx.io.cwd, args.output) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
+  const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad });
+  if (args.json) await writeLine(ctx, { url: redactUrl(given), ...result });
+  return result;
+}
+
+/** A resolver's token (HF_TOKEN, CIVITAI_TOKEN) is a bearer credential for its host only. */
+const withBearer = (args: Args, ctx: CommandContext, bearer: string) =>
+  loadCredentials({ headers: args.header, bearer, cookieFile: args.cookie && resolve(ctx.io.cwd, args.cookie) });
+
+/** `--user U` without a password: read it from stdin (--password-stdin) or ask on a terminal. */
+async function readPassword(user: string, fromStdin: boolean, io: CommandContext['io']): Promise<string> {
+  if (!fromStdin && !io.isTTY.stdin) throw usageError(`--user ${user} has no password and stdin is not a terminal`, 'use --user USER:PASSWORD or --password-stdin');
+  if (!fromStdin) io.stderr.write(`Password for ${user}: `);
+  let text = '';
+  for await (const chunk of io.stdin) {
+    text += String(chunk);
+    if (!fromStdin && text.includes('\n')) break;
+  }
+  if (!fromStdin) io.stderr.write('\n');
+  return text.replace(/\r?\n.*$/s, '');
+}
+
+function writeLine(ctx: CommandContext, record: object): Promise<void> {
+  return new Promise((ok, fail) => ctx.io.stdout.write(`${JSON.stringify(record)}\n`, (e) => (e ? fail(e) : ok())));
+}

@@ -1,0 +1,128 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { lastValueFrom, merge, mergeMap, range, tap } from 'rxjs';
+import type { HttpResponse } from '../http/http-request.js';
+import { redactText } from '../redact/redact-text.js';
+import { errorReason } from '../retry/classify-error.js';
+import { retryAsync } from '../retry/retry-async.js';
+import { pipelineObservable, type PipelineContext } from '../streams/pipeline-observable.js';
+import { networkError, shortBody } from './consume-body.js';
+import type { DownloadOptions } from './download-options.js';
+import type { MirrorSet, Source } from './mirror-set.js';
+import { Notifier } from './notifier.js';
+import { requestRange } from './range-request.js';
+import { retryEmitter } from './retry-events.js';
+import { checkRangeAnswer } from './source-check.js';
+
+/** Most bytes held for reordering; with the writer's buffer this keeps RSS far under 150 MiB. */
+const MAX_BUFFERED = 64 * 1024 * 1024;
+const MAX_PIECE = 4 * 1024 * 1024;
+const MIN_PIECE = 256 * 1024;
+
+export interface OrderedJob {
+  opts: DownloadOptions;
+  out: Writable;
+  total: number;
+  sources: MirrorSet;
+  /** The opening response, streaming from byte 0: it serves piece 0. */
+  first: HttpResponse;
+  /** Each piece, in order, as it goes out (hashing, counting). */
+  onOut: (piece: Buffer) => void;
+}
+
+/**
+ * Several connections to a stream that must stay in order (stdout). The file is cut into
+ * pieces; connections fetch pieces at most `window` ahead of the one being written, each
+ * held whole in memory until its turn, so memory stays bounded (window × piece) however
+ * slow the reader is.
+ */
+export async function runOrdered(job: OrderedJob): Promise<void> {
+  const n = Math.max(1, job.opts.segments);
+  const piece = Math.min(MAX_PIECE, Math.max(MIN_PIECE, Math.ceil(job.total / (n * 4))));
+  const count = Math.ceil(job.total / piece);
+  const window = Math.max(n, Math.min(2 * n, Math.floor(MAX_BUFFERED / piece)));
+  const ready = new Map<number, Buffer>();
+  const changed = new Notifier();
+  const state = { next: 0, emitted: 0, first: job.first as HttpResponse | undefined };
+  const running = new Set<Promise<void>>();
+  const boundary = (fn: (ctx: PipelineContext) => Promise<void>) =>
+    pipelineObservable((ctx) => {
+      const p = fn(ctx);
+      running.add(p);
+      return p;
+    }, job.opts.signal);
+
+  const worker = async (i: number, ctx: PipelineContext): Promise<void> => {
+    while (state.next < count) {
+      if (state.next >= state.emitted + window) {
+        await changed.wait(ctx.signal);
+        continue;
+      }
+      const k = state.next++;
+      const res = k === 0 ? state.first : undefined;
+      state.first = undefined;
+      ready.set(k, await fetchFromLive(job, i, k * piece, Math.min(job.total, (k + 1) * piece), ctx, res));
+      changed.notify();
+    }
+  };
+  const writer = async (ctx: PipelineContext): Promise<void> => {
+    while (state.emitted < count) {
+      const buf = ready.get(state.emitted);
+      if (!buf) {
+        await changed.wait(ctx.signal);
+        continue;
+      }
+      ready.delete(state.emitted++);
+      changed.notify();
+      job.onOut(buf);
+      if (!job.out.write(buf)) await once(job.out, 'drain', { signal: ctx.signal });
+    }
+  };
+  try {
+    const workers = range(0, n).pipe(mergeMap((i) => boundary((ctx) => worker(i, ctx)), n));
+    await lastValueFrom(merge(workers, boundary(writer)).pipe(tap((o) => o.kind === 'event' && job.opts.emit(o.event))), { defaultValue: undefined });
+  } finally {
+    await Promise.allSettled(running);
+  }
+}
+
+/** A piece from this worker's source; a mirror that fails for good is dropped and the next live one tried. */
+async function fetchFromLive(job: OrderedJob, worker: number, start: number, end: number, ctx: PipelineContext, opened?: HttpResponse): Promise<Buffer> {
+  for (;;) {
+    const source = job.sources.pick(worker);
+    try {
+      return await fetchPiece(job, source, start, end, ctx, opened);
+    } catch (err) {
+      if (source.primary || ctx.signal.aborted) throw err;
+      job.sources.drop(source);
+      ctx.emit({ type: 'warn', id: job.opts.id, code: 'DL_WARN_MIRROR_DROPPED', message: redactText(`dropping a mirror: ${errorReason(err)}`, job.opts.credentials?.secrets) });
+    }
+  }
+}
+
+/** One piece [start, end) into memory, retried (keeping what arrived). */
+async function fetchPiece(job: OrderedJob, source: Source, start: number, end: number, ctx: PipelineContext, opened?: HttpResponse): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(end - start);
+  let got = 0;
+  let pending = opened;
+  await retryAsync(
+    async () => {
+      const res = pending ?? (await requestRange(job.opts, source.url, ctx.signal, start + got, end, job.sources.ifRange(source)));
+      if (pending === undefined) await checkRangeAnswer(res, start + got, job.sources.identityFor(source, res), source.url);
+      pending = undefined;
+      try {
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          if (job.opts.limiter) await job.opts.limiter.take(chunk.length, ctx.signal);
+          got += chunk.copy(buf, got, 0, Math.min(chunk.length, buf.length - got));
+          if (got >= buf.length) break;
+        }
+      } catch (err) {
+        throw networkError(err, ctx.signal);
+      }
+      if (got < buf.length) throw shortBody(got, buf.length);
+    },
+    job.opts.retry,
+    { signal: ctx.signal, onRetry: retryEmitter(job.opts.id, ctx.emit, job.opts.credentials?.secrets, `bytes ${start}-`) },
+  );
+  return buf;
+}
