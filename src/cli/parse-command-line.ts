@@ -19,7 +19,6 @@ export async function parseCommandLine<A>(spec: CommandSpec<A>, argv: string[], 
   const where = findConfigPath(argv, io.env, io.cwd);
   const config = await loadConfig(spec.name, where.path, where.explicit);
   const y = spec.builder(commonOptions(baseParser(yargs(), spec, io)));
-  for (const [cmd, meaning] of spec.examples) y.example(cmd, meaning);
   const options = (y as unknown as { getOptions(): YargsOptions }).getOptions();
   const keys = [...CONFIGURABLE_KEYS, ...(spec.configKeys ?? [])].filter((k) => k in options.key);
   y.config(resolveSettings(keys, config, io.env, options));
@@ -47,7 +46,7 @@ export async function parseCommandLine<A>(spec: CommandSpec<A>, argv: string[], 
   return { kind: 'run', args: parsed, config };
 }
 
-function baseParser(y: Argv, spec: Pick<CommandSpec<unknown>, 'name' | 'usage' | 'summary'>, io: Io): Argv {
+function baseParser(y: Argv, spec: Pick<CommandSpec<unknown>, 'name' | 'usage' | 'summary' | 'examples'>, io: Io): Argv {
   const tryHelp = tryHelpHint(spec.name);
   return y
     .scriptName(spec.name)
@@ -59,11 +58,15 @@ function baseParser(y: Argv, spec: Pick<CommandSpec<unknown>, 'name' | 'usage' |
     .help('help')
     .alias('help', 'h')
     .wrap(Math.min(100, io.columns ?? 80))
-    .epilogue(`Exit status, environment and config: dlkit(7). Manual: ${spec.name}(1).`)
+    .epilogue(`${examplesText(spec.examples)}Exit status, environment and config: dlkit(7). Manual: ${spec.name}(1).`)
     .fail((msg, err) => {
       throw usageError(msg ?? err?.message ?? 'invalid arguments', tryHelp);
     });
 }
+
+// Command over meaning, not yargs's two columns, which break long pipelines mid-command.
+const examplesText = (examples: readonly [string, string][]): string =>
+  examples.length === 0 ? '' : `Examples:\n${examples.map(([cmd, meaning]) => `  ${cmd}\n      ${meaning}\n`).join('')}\n`;
 
 const tryHelpHint = (tool: string): string => `try '${tool} --help'`;
 

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommand, type BuiltCommand } from './build-command.js';
 
@@ -56,7 +57,7 @@ describe('a real process', () => {
     const child = spawn(cmd.bin, ['--mode', 'throw', '--progress', 'json', '--progress-fd', '3'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let events = '';
     let stderr = '';
-    child.stdio[3]!.setEncoding('utf8').on('data', (s: string) => (events += s));
+    (child.stdio[3] as Readable).setEncoding('utf8').on('data', (s: string) => (events += s));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     const [code] = (await once(child, 'close')) as [number];
     expect(code).toBe(65);
