@@ -1,0 +1,70 @@
+import { ancestorsOf, baseOf, parentOf } from './entry-name.js';
+import type { LayerEntry } from './toc-entries.js';
+
+/** An entry of the merged image: which layer it comes from; `implicit` dirs have no entry of their own. */
+export interface ImageEntry extends LayerEntry {
+  layer: number;
+  /** The layer holding the content when it is not `layer` (a hardlink into a lower layer). */
+  contentLayer?: number;
+  implicit?: true;
+}
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+/** Deletes `path` and everything under it ('' is the root: everything). */
+function removeTree(view: Map<string, ImageEntry>, path: string): void {
+  const prefix = path === '' ? '' : `${path}/`;
+  view.delete(path);
+  for (const key of view.keys()) if (key.startsWith(prefix)) view.delete(key);
+}
+
+function removeChildren(view: Map<string, ImageEntry>, dir: string): void {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  for (const key of view.keys()) if (key.startsWith(prefix) && key !== dir) view.delete(key);
+}
+
+/** The whiteouts of one layer, applied to the layers below it only. */
+function applyWhiteouts(view: Map<string, ImageEntry>, entries: readonly LayerEntry[]): void {
+  for (const { path } of entries) {
+    const base = baseOf(path);
+    if (base === OPAQUE) removeChildren(view, parentOf(path));
+    else if (base.startsWith(WHITEOUT)) removeTree(view, [parentOf(path), base.slice(WHITEOUT.length)].filter(Boolean).join('/'));
+  }
+}
+
+function addEntries(view: Map<string, ImageEntry>, entries: readonly LayerEntry[], layer: number): void {
+  for (const entry of entries) {
+    if (baseOf(entry.path).startsWith(WHITEOUT)) continue;
+    const old = view.get(entry.path);
+    // A directory over a directory merges; anything else replaces the lower tree.
+    if (old && !(old.type === 'dir' && entry.type === 'dir')) removeTree(view, entry.path);
+    for (const dir of ancestorsOf(entry.path)) {
+      if (view.get(dir)?.type === 'dir') continue;
+      view.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: undefined, size: 0, chunks: [], layer, implicit: true });
+    }
+    view.set(entry.path, { ...linkedContent(view, entry), layer });
+  }
+}
+
+/** A hardlink to a file of a lower layer takes that file's content. */
+function linkedContent(view: Map<string, ImageEntry>, entry: LayerEntry): Omit<ImageEntry, 'layer'> {
+  if (entry.type !== 'hardlink' || entry.chunks.length > 0 || entry.digest !== undefined) return entry;
+  const target = view.get(entry.linkName ?? '');
+  if (target?.type !== 'reg') return entry;
+  return { ...entry, size: target.size, digest: target.digest, chunks: target.chunks, contentLayer: target.contentLayer ?? target.layer };
+}
+
+/**
+ * The image's file tree: layers applied bottom to top with OCI whiteouts (`.wh.NAME`
+ * removes NAME, `.wh..wh..opq` empties its directory of lower-layer content), later
+ * layers winning, missing parents made up as implicit directories. Sorted by path.
+ */
+export function mergeLayers(layers: readonly (readonly LayerEntry[])[]): ImageEntry[] {
+  const view = new Map<string, ImageEntry>();
+  layers.forEach((entries, layer) => {
+    applyWhiteouts(view, entries);
+    addEntries(view, entries, layer);
+  });
+  return [...view.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
