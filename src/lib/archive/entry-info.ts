@@ -1,0 +1,37 @@
+import type { EntryType, GuardOptions } from './entry-guard.js';
+
+/** One archive member as listed and as reported in `entry` events. */
+export interface EntryInfo {
+  name: string;
+  type: EntryType;
+  mode: number;
+  size: number;
+  /** Seconds since the epoch. */
+  mtime: number;
+  linkTarget?: string;
+}
+
+export interface ArchiveWarning {
+  code: string;
+  message: string;
+  name: string;
+}
+
+export interface ExtractHooks {
+  onEntry?: (entry: EntryInfo) => void;
+  onWarn?: (warning: ArchiveWarning) => void;
+  /** Output bytes written so far, for progress. */
+  onBytes?: (n: number) => void;
+}
+
+export interface ExtractOptions extends GuardOptions, ExtractHooks {
+  /** Refused entries are fatal (exit 77) instead of skipped with a warning. */
+  strict?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ExtractSummary {
+  entries: number;
+  refused: number;
+  bytes: number;
+}

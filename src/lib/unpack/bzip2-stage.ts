@@ -1,0 +1,114 @@
+import { BitReader, Bzip2Error, NeedInput } from './bzip2/bit-reader.js';
+import { BlockOutput } from './bzip2/block-output.js';
+import { readBlock } from './bzip2/read-block.js';
+import type { Stage } from './stage.js';
+import { CodecFailure } from './transform-stage.js';
+
+/**
+ * Streaming bzip2 decoder (multi-stream, as bzip2 -d). The npm decoders that exist
+ * either buffer everything (seek-bzip, bz2) or build output byte by byte in JS arrays
+ * outside backpressure (unbzip2-stream), so this one is ours: a block is decoded once
+ * its bytes are buffered, and its output is yielded in bounded chunks.
+ *
+ * Stream: "BZh" level('1'..'9'), blocks (magic 0x314159265359), end of stream (magic
+ * 0x177245385090, combined CRC:32), padding to a byte; further streams may follow.
+ */
+const BLOCK_MAGIC = [0x314159, 0x265359] as const;
+const EOS_MAGIC = [0x177245, 0x385090] as const;
+const OUT_CHUNK = 256 * 1024;
+
+class InputWindow {
+  buf: Buffer = Buffer.alloc(0);
+  base = 0;
+  bit = 0;
+  eof = false;
+  constructor(private readonly it: AsyncIterator<Buffer>) {}
+
+  get available(): number {
+    return this.buf.length - (this.bit >>> 3);
+  }
+
+  /** Buffers at least `want` unread bytes, or all there is. */
+  async fill(want: number): Promise<void> {
+    const parts = [this.buf.subarray(this.bit >>> 3)];
+    let have = parts[0]!.length;
+    while (have < want && !this.eof) {
+      const r = await this.it.next();
+      if (r.done) this.eof = true;
+      else (parts.push(r.value), (have += r.value.length));
+    }
+    this.base += this.bit >>> 3;
+    this.bit &= 7;
+    this.buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+}
+
+/** Enough bytes for any block bzip2 makes (≤ 900 kB of input each); more is waited for. */
+const BLOCK_BUDGET = 9 * 110_000 + 4096;
+
+export const bzip2Stage: Stage = async function* (source) {
+  const it = source[Symbol.asyncIterator]();
+  const w = new InputWindow(it);
+  try {
+    for (;;) {
+      await w.fill(4);
+      if (w.available === 0) return;
+      if (!w.buf.subarray(w.bit >>> 3, (w.bit >>> 3) + 3).equals(Buffer.from('BZh'))) {
+        if (w.base + (w.bit >>> 3) === 0) throw new CodecFailure(0, 'not a bzip2 stream');
+        return; // trailing garbage after a complete stream is ignored, as bzip2 -d does
+      }
+      yield* decodeStream(w);
+    }
+  } catch (e) {
+    if (e instanceof Bzip2Error) throw new CodecFailure(e.offset, e.message);
+    throw e;
+  } finally {
+    await it.return?.();
+  }
+};
+
+async function* decodeStream(w: InputWindow): AsyncGenerator<Buffer> {
+  const level = w.buf[(w.bit >>> 3) + 3]! - 0x30;
+  if (level < 1 || level > 9) throw new Bzip2Error('bad block size in stream header', w.base + (w.bit >>> 3) + 3);
+  w.bit += 32;
+  const tt = new Uint32Array(level * 100_000);
+  let combined = 0;
+  for (;;) {
+    const unit = await readUnit(w, (r) => {
+      const magic = [r.read(24), r.read(24)];
+      if (magic[0] === EOS_MAGIC[0] && magic[1] === EOS_MAGIC[1]) return { crc: r.read32() };
+      if (magic[0] !== BLOCK_MAGIC[0] || magic[1] !== BLOCK_MAGIC[1]) throw r.fail('bad block magic');
+      return readBlock(r, tt, tt.length);
+    });
+    if (!('origPtr' in unit)) {
+      if (unit.crc !== combined) throw new Bzip2Error('stream CRC mismatch', w.base + (w.bit >>> 3));
+      w.bit = (w.bit + 7) & ~7;
+      return;
+    }
+    const out = new BlockOutput(tt, unit);
+    while (!out.done) {
+      const chunk = Buffer.allocUnsafe(OUT_CHUNK);
+      yield chunk.subarray(0, out.fill(chunk));
+    }
+    if (out.computedCrc !== unit.crc) throw new Bzip2Error('block CRC mismatch', w.base + (w.bit >>> 3));
+    combined = (((combined << 1) | (combined >>> 31)) ^ unit.crc) >>> 0;
+  }
+}
+
+/** Parses one unit from the window, buffering more input and retrying when it runs out. */
+async function readUnit<T>(w: InputWindow, parse: (r: BitReader) => T): Promise<T> {
+  let want = BLOCK_BUDGET;
+  for (;;) {
+    await w.fill(want);
+    const r = new BitReader(w.buf, w.base, w.bit);
+    try {
+      const unit = parse(r);
+      w.bit = r.bitPos;
+      return unit;
+    } catch (e) {
+      if (!(e instanceof NeedInput)) throw e;
+      if (w.eof) throw new Bzip2Error('unexpected end of input', w.base + w.buf.length);
+      want = w.available * 2;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { DlError, ExitCode } from '../errors/dl-error.js';
+import { codecStage } from './codec-stage.js';
+import { countStage } from './count-stage.js';
+import { describeContent } from './describe-content.js';
+import { isCompression, type Compression, type Format } from './formats.js';
+import { limitStage } from './limit-stage.js';
+import { peekHead } from './peek-head.js';
+import { SNIFF_BYTES, sniffFormat } from './sniff-format.js';
+import type { ByteCounters } from './stage.js';
+
+export interface DecodeOptions {
+  /** --format: decode as this instead of sniffing. */
+  format?: Format;
+  /** -f: pass input that is not compressed through unchanged, as `zcat -f` does. */
+  force?: boolean;
+  /** Also accept uncompressed tar and zip (extraction and listing do). */
+  allowArchive?: boolean;
+  /** --max-size: most bytes the decoded output may have. */
+  maxSize?: number;
+  counters: ByteCounters;
+  signal?: AbortSignal;
+}
+
+export interface Decoded {
+  /** The compression found (or forced), null when passed through. */
+  compression: Compression | null;
+  /** What the decoded bytes start with: 'tar', 'zip' or null. */
+  inner: Format | null;
+  /** The first bytes of the decoded output, for describing it. */
+  head: Buffer;
+  output: AsyncIterable<Buffer>;
+}
+
+function notCompressedError(head: Buffer, format: Format | null): DlError {
+  const what = format === 'tar' ? 'a tar archive' : format === 'zip' ? 'a zip archive' : describeContent(head);
+  return new DlError(`input is not compressed (it looks like ${what})`, {
+    code: 'DL_ERR_NOT_COMPRESSED',
+    exitCode: ExitCode.INTEGRITY,
+    hint: format ? 'extract it with -C DIR, list it with -l, or pass it through with -f' : 'pass it through unchanged with -f, or name its format with --format',
+    details: { looksLike: what },
+  });
+}
+
+/**
+ * Sniffs the input, decodes it if compressed, and sniffs again what came out (a tar
+ * inside .tar.xz). Counts bytes in and out, and caps the output at maxSize.
+ */
+export async function decodeInput(input: AsyncIterable<Buffer>, opts: DecodeOptions): Promise<Decoded> {
+  const counted = countStage(opts.counters, 'bytesIn')(input);
+  const first = await peekHead(counted, SNIFF_BYTES);
+  const found = opts.format ?? sniffFormat(first.head);
+  const compression = isCompression(found) ? found : null;
+  if (!compression && !opts.force && !(opts.allowArchive && found)) throw notCompressedError(first.head, found);
+  let output = compression ? codecStage(compression)(first.source, { signal: opts.signal }) : first.source;
+  if (opts.maxSize !== undefined) output = limitStage(opts.maxSize)(output);
+  output = countStage(opts.counters, 'bytesOut')(output);
+  if (!compression) return { compression, inner: found, head: first.head, output };
+  const second = await peekHead(output, SNIFF_BYTES);
+  return { compression, inner: sniffFormat(second.head), head: second.head, output: second.source };
+}
