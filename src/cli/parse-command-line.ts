@@ -60,13 +60,24 @@ function baseParser(y: Argv, spec: Pick<CommandSpec<unknown>, 'name' | 'usage' |
     .wrap(Math.min(100, io.columns ?? 80))
     .epilogue(`${examplesText(spec.examples)}Exit status, environment and config: dlkit(7). Manual: ${spec.name}(1).`)
     .fail((msg, err) => {
-      throw usageError(msg ?? err?.message ?? 'invalid arguments', tryHelp);
+      throw usageError(onceEach(msg ?? err?.message ?? 'invalid arguments'), tryHelp);
     });
 }
 
 // Command over meaning, not yargs's two columns, which break long pipelines mid-command.
 const examplesText = (examples: readonly [string, string][]): string =>
   examples.length === 0 ? '' : `Examples:\n${examples.map(([cmd, meaning]) => `  ${cmd}\n      ${meaning}\n`).join('')}\n`;
+
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** yargs names an unknown --foo-bar twice ("foo-bar, fooBar"): say it once. */
+function onceEach(message: string): string {
+  const m = /^Unknown arguments?: (.*)$/s.exec(message);
+  if (!m) return message;
+  const names = m[1]!.split(', ');
+  const kept = names.filter((n) => kebab(n) === n || !names.includes(kebab(n)));
+  return `Unknown argument${kept.length > 1 ? 's' : ''}: ${kept.join(', ')}`;
+}
 
 const tryHelpHint = (tool: string): string => `try '${tool} --help'`;
 

@@ -12,15 +12,15 @@ export interface BuiltCommand {
 }
 
 /**
- * Bundles `export const <exportName>` of a command module into a real executable, the
- * way tsup builds bin/<tool>.js. Placed under the repo's tmp/ (git-ignored) so that
+ * Bundles a command module (one that exports `main`, as src/commands/<tool>.ts do) into
+ * a real executable, the way tsup and bin/<tool>.js make one. Placed under the repo's tmp/ (git-ignored) so that
  * its bare imports (yargs, smol-toml) resolve to the repo's node_modules.
  */
-export async function buildCommand(tool: string, modulePath: string, exportName: string): Promise<BuiltCommand> {
+export async function buildCommand(tool: string, modulePath: string): Promise<BuiltCommand> {
   await mkdir(join(REPO, 'tmp'), { recursive: true });
   const dir = await mkdtemp(join(REPO, 'tmp', 'cli-'));
   const entry = join(dir, 'entry.ts');
-  await writeFile(entry, `import { ${exportName} } from ${JSON.stringify(modulePath)};\n${exportName}.main();\n`);
+  await writeFile(entry, `import { main } from ${JSON.stringify(modulePath)};\nmain();\n`);
   // Split like tsup, so what a command imports on demand is loaded on demand.
   await build({
     entryPoints: { [tool]: entry },

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { buildCommand, type BuiltCommand } from './build-command.js';
-import { testCommand } from './fixtures/test-command.js';
+import { run } from './fixtures/test-command.js';
 import { memoryIo } from './memory-io.js';
 
 let cmd: BuiltCommand;
 
 beforeAll(async () => {
-  cmd = await buildCommand('dl-test', resolve(import.meta.dirname, 'fixtures/test-command.ts'), 'testCommand');
+  cmd = await buildCommand('dl-test', resolve(import.meta.dirname, 'fixtures/test-command.ts'));
 });
 afterAll(() => cmd?.remove());
 
@@ -47,13 +47,13 @@ describe('bash completion', () => {
 describe('completion entry points', () => {
   it('answers --get-yargs-completions from the same options', async () => {
     const m = memoryIo();
-    expect(await testCommand.run(['--get-yargs-completions', 'dl-test', '--ti'], m.io)).toBe(0);
+    expect(await run(['--get-yargs-completions', 'dl-test', '--ti'], m.io)).toBe(0);
     expect(m.stdout().split('\n')).toContain('--timeout');
   });
 
   it('rejects an unknown shell', async () => {
     const m = memoryIo();
-    expect(await testCommand.run(['--completion', 'fish'], m.io)).toBe(64);
+    expect(await run(['--completion', 'fish'], m.io)).toBe(64);
   });
 
   it.skipIf(!hasZsh)('prints a zsh script that zsh parses (zsh not installed: skipped)', () => {
@@ -63,7 +63,7 @@ describe('completion entry points', () => {
 
   it('prints a zsh script that asks the command for candidates with descriptions', async () => {
     const m = memoryIo();
-    expect(await testCommand.run(['--completion', 'zsh'], m.io)).toBe(0);
+    expect(await run(['--completion', 'zsh'], m.io)).toBe(0);
     expect(m.stdout()).toMatch(/^#compdef dl-test\n/);
     expect(m.stdout()).toContain('ZSH_NAME=zsh dl-test --get-yargs-completions');
     expect(m.stdout()).toContain('compdef _dl_test_completions dl-test');

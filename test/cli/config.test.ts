@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
-import { testCommand } from './fixtures/test-command.js';
+import { run as runTest } from './fixtures/test-command.js';
 import { memoryIo } from './memory-io.js';
 
 let root: string;
@@ -25,7 +25,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function settings(argv: string[], env: Record<string, string>) {
   const m = memoryIo({ env: { XDG_CONFIG_HOME: xdg, ...env }, cwd: root });
-  const code = await testCommand.run(['--mode', 'ok', ...argv], m.io);
+  const code = await runTest(['--mode', 'ok', ...argv], m.io);
   return { code, stderr: m.stderr(), got: code === 0 ? (JSON.parse(m.stdout()) as Record<string, unknown>) : {} };
 }
 

@@ -1,11 +1,11 @@
 import { describe, expect, it, test } from 'vitest';
 import { VERSION } from '../../src/cli/version.js';
-import { testCommand } from './fixtures/test-command.js';
+import { run as runTest } from './fixtures/test-command.js';
 import { memoryIo } from './memory-io.js';
 
 async function run(argv: string[], env: Record<string, string> = {}) {
   const m = memoryIo({ env });
-  const code = await testCommand.run(argv, m.io);
+  const code = await runTest(argv, m.io);
   return { code, stdout: m.stdout(), stderr: m.stderr() };
 }
 
@@ -14,6 +14,7 @@ const lines = (s: string): string[] => s.split('\n').filter(Boolean);
 describe('argument errors', () => {
   test.each([
     [['--bogus'], /^dl-test: Unknown argument: bogus \(try 'dl-test --help'\)\n$/],
+    [['--bogus-option', '--x-y=1'], /^dl-test: Unknown arguments: bogus-option, x-y \(try 'dl-test --help'\)\n$/],
     [['--retries', 'many'], /^dl-test: --retries expects a number \(try 'dl-test --help'\)\n$/],
     [['--progress', 'loud'], /^dl-test: Invalid values: Argument: progress, Given: "loud", Choices: .* \(try 'dl-test --help'\)\n$/],
     [['--retries'], /^dl-test: Not enough arguments following: retries \(try 'dl-test --help'\)\n$/],
@@ -88,7 +89,7 @@ describe('failures', () => {
   it('reports an abort of the Io signal as interrupted (130)', async () => {
     const ac = new AbortController();
     const m = memoryIo({ signal: ac.signal });
-    const done = testCommand.run(['--mode', 'wait'], m.io);
+    const done = runTest(['--mode', 'wait'], m.io);
     setTimeout(() => ac.abort(), 50);
     expect(await done).toBe(130);
     expect(m.stderr()).toBe('ready\ndl-test: interrupted (run the same command again to resume)\n');

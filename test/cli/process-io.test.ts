@@ -8,7 +8,7 @@ import { buildCommand, type BuiltCommand } from './build-command.js';
 let cmd: BuiltCommand;
 
 beforeAll(async () => {
-  cmd = await buildCommand('dl-test', resolve(import.meta.dirname, 'fixtures/test-command.ts'), 'testCommand');
+  cmd = await buildCommand('dl-test', resolve(import.meta.dirname, 'fixtures/test-command.ts'));
 });
 afterAll(() => cmd?.remove());
 
