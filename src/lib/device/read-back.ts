@@ -1,0 +1,88 @@
+import { createXXHash64 } from 'hash-wasm';
+import { AlignedPool } from './aligned-pool.js';
+import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
+import { deviceError } from './device-writer.js';
+import type { DeviceHandle } from './open-device.js';
+
+export interface ReadBackOptions {
+  /** Bytes from offset 0 to read and hash: the image's size. */
+  size: number;
+  /** Bytes per read (a multiple of the digest block); default 4 MiB. */
+  readSize?: number;
+  /** Reads in flight; default 4. */
+  inFlight?: number;
+  digestBlockSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (bytes: number) => void;
+}
+
+const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/**
+ * The block digests of what the drive holds in [0, size), read with O_DIRECT when the
+ * handle has it, so the page cache cannot answer in the drive's place. Several reads are
+ * in flight; each finished read is hashed block by block as it lands (order does not
+ * matter, blocks are independent).
+ */
+export async function readBackDigests(handle: DeviceHandle, opts: ReadBackOptions): Promise<BlockDigests> {
+  const blockSize = opts.digestBlockSize ?? DIGEST_BLOCK_SIZE;
+  const readSize = opts.readSize ?? 4 * blockSize;
+  if (readSize % blockSize !== 0) throw new RangeError(`read size ${readSize} is not a multiple of ${blockSize}`);
+  const pool = new AlignedPool(opts.inFlight ?? 4, readSize);
+  const hasher = await createXXHash64();
+  const digests: Uint8Array[] = [];
+  const pending = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let done = 0;
+  const hashRead = (buf: Buffer, position: number, length: number): void => {
+    for (let at = 0; at < length; at += blockSize) {
+      hasher.init();
+      hasher.update(buf.subarray(at, Math.min(at + blockSize, length)));
+      digests[(position + at) / blockSize] = hasher.digest('binary');
+    }
+    opts.onProgress?.((done += length));
+  };
+  for (let position = 0; position < opts.size && !failure; position += readSize) {
+    const buf = await pool.acquire(opts.signal).catch((error: unknown) => void (failure ??= { error }));
+    if (!buf) break;
+    const length = Math.min(readSize, opts.size - position);
+    const p: Promise<void> = readFully(handle, buf, length, position)
+      .then(() => hashRead(buf, position, length))
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => {
+        pool.release(buf);
+        pending.delete(p);
+      });
+    pending.add(p);
+  }
+  await Promise.all(pending);
+  if (failure) throw failure.error;
+  return BlockDigests.of(blockSize, digests);
+}
+
+/** Reads `length` bytes at `position` (whole sectors with O_DIRECT); a short drive is an error. */
+async function readFully(handle: DeviceHandle, buf: Buffer, length: number, position: number): Promise<void> {
+  const want = handle.direct ? roundUp(length, handle.sectorSize) : length;
+  let got = 0;
+  while (got < length) {
+    let n: number;
+    try {
+      ({ bytesRead: n } = await handle.fh.read(buf, got, want - got, position + got));
+    } catch (err) {
+      throw deviceError(err, handle.drive.path, 'read', position + got);
+    }
+    if (n === 0) throw deviceError(Object.assign(new Error('short read'), { code: 'ENOSPC' }), handle.drive.path, 'read', position + got);
+    got += n;
+  }
+}
+
+/**
+ * The first offset in [start, start + length) where the drive's bytes differ from
+ * `expected` (read from a seekable source); -1 when they agree.
+ */
+export async function firstBadByte(handle: DeviceHandle, expected: Buffer, start: number): Promise<number> {
+  const b = await new AlignedPool(1, roundUp(Math.max(expected.length, 1), 4096)).acquire();
+  await readFully(handle, b, expected.length, start);
+  for (let i = 0; i < expected.length; i++) if (b[i] !== expected[i]) return start + i;
+  return -1;
+}
