@@ -44,18 +44,18 @@ interface NodeishError extends Error {
 }
 
 /**
- * Maps anything a handler throws to an exit status and one line. `aborted` is the Io
- * signal's state: once the user interrupted, whatever error the teardown raised
- * (premature close, AbortError) reports as the interruption it is.
+ * Maps anything a handler throws to an exit status and one line. The edge passes the
+ * Io signal's reason instead when the signal was aborted: whatever the teardown raised
+ * then (premature close, AbortError) reports as the interruption or EPIPE it is.
  */
-export function describeFailure(err: unknown, aborted = false): Failure {
+export function describeFailure(err: unknown): Failure {
   if (isDlError(err)) {
     return { exitCode: err.exitCode, code: err.code, message: err.message, hint: err.hint, silent: false };
   }
   const e = err instanceof Error ? (err as NodeishError) : undefined;
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (code === 'EPIPE') return { exitCode: ExitCode.OK, code, message: 'broken pipe', silent: true };
-  if (aborted || e?.name === 'AbortError' || code === 'ABORT_ERR') return INTERRUPTED;
+  if (e?.name === 'AbortError' || code === 'ABORT_ERR') return INTERRUPTED;
   const rule = code === undefined ? undefined : SYSTEM_ERRORS[code];
   if (e && code && rule) {
     return { exitCode: rule.exitCode, code, message: systemMessage(e, code), hint: rule.hint, silent: false };
