@@ -5,18 +5,22 @@ import { fsError } from '../fs/fs-error.js';
 export const WRITE_BATCH_BYTES = 1024 * 1024;
 /** Well under IOV_MAX (1024), for servers that send tiny chunks. */
 const MAX_CHUNKS = 512;
+/** A slow connection still lands its bytes (progress, checkpoints) at least this often. */
+const MAX_HOLD_MS = 500;
 
 /**
  * Gathers consecutive chunks of one segment and writes them at their file offset in
  * ~1 MiB writev calls, one write in flight while the next batch fills (so at most two
  * batches per connection are in memory). `onWritten` runs after each write lands, with
- * the chunks, so done ranges and hashing follow the disk, never run ahead of it.
+ * the chunks, so done ranges and hashing follow the disk, never run ahead of it. A slow
+ * connection writes at least every half second, so progress and checkpoints keep up.
  */
 export class BatchWriter {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #position: number;
   #inflight: Promise<void> | undefined;
+  #firstPendingAt = 0;
 
   constructor(
     private readonly fh: FileHandle,
@@ -30,9 +34,11 @@ export class BatchWriter {
 
   /** Queues a chunk; resolves when there is room for more (backpressure on the reader). */
   async push(chunk: Buffer): Promise<void> {
+    if (this.#pending.length === 0) this.#firstPendingAt = performance.now();
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
-    if (this.#pendingBytes >= this.batchBytes || this.#pending.length >= MAX_CHUNKS) await this.#startWrite();
+    const full = this.#pendingBytes >= this.batchBytes || this.#pending.length >= MAX_CHUNKS;
+    if (full || performance.now() - this.#firstPendingAt > MAX_HOLD_MS) await this.#startWrite();
   }
 
   /** Writes whatever is queued and waits for every write to land. */

@@ -39,8 +39,9 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<Downloa
   const part = await preparePartFile(opts.target, { overwrite: true });
   let prior = opts.resume === false ? await discard(part) : await loadPrior(part, opts);
   for (let restarts = 0; ; restarts++) {
-    const from = prior ? (prior.done.missing(prior.identity.size)[0]?.[0] ?? prior.identity.size) : 0;
-    const opening = await openSource(opts, opts.url, from, prior?.identity);
+    const gap = prior?.done.missing(prior.identity.size)[0];
+    const from = prior ? (gap?.[0] ?? prior.identity.size) : 0;
+    const opening = await openSource(opts, opts.url, from, prior?.identity, gap?.[1]);
     try {
       const run = await runOpening(opts, part, opening, prior, from);
       if (run === 'restart') throw changed(opts, 'the server no longer serves the same file');
@@ -50,6 +51,8 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<Downloa
       opts.emit({ type: 'end', id: opts.id, ...result, rate: durationMs > 0 ? Math.round((result.fetched * 1000) / durationMs) : null });
       return result;
     } catch (err) {
+      // An answer never read would hold its connection (and dispatcher.close) forever.
+      if (opening.kind !== 'unsatisfiable') opening.res.body.destroy();
       if (!isDlError(err) || err.code !== 'DL_ERR_SOURCE_CHANGED' || opts.restart === false || restarts >= MAX_RESTARTS) throw err;
       opts.emit({ type: 'warn', id: opts.id, code: 'DL_WARN_RESTART', message: `${err.message}; starting over from byte 0` });
       prior = await discard(part);

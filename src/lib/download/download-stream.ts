@@ -49,6 +49,7 @@ export async function downloadToStream(opts: StreamDownloadOptions): Promise<Dow
       await streamOne(opts, opening.res, opening.kind === 'ranged' ? opening.identity : undefined, total, hasher);
     }
   } catch (err) {
+    if (opening.kind !== 'unsatisfiable') opening.res.body.destroy();
     throw opts.out.errored ?? err;
   } finally {
     progress.stop();

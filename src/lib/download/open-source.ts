@@ -24,13 +24,13 @@ export type Opening =
  * a 206 does) and, when resuming, as the validator check through If-Range. Retried under
  * the policy; 401/403 and other permanent answers fail at once.
  */
-export function openSource(opts: DownloadOptions, url: string, from: number, prior?: HttpIdentity): Promise<Opening> {
+export function openSource(opts: DownloadOptions, url: string, from: number, prior?: HttpIdentity, to?: number): Promise<Opening> {
   const redacted = redactUrl(url);
   const onRetry = retryEmitter(opts.id, opts.emit, opts.credentials?.secrets);
   return retryAsync(
     async (signal) => {
       const ifRange = prior ? ifRangeOf(prior) : undefined;
-      const res = await requestRange(opts, url, signal ?? opts.signal, from, undefined, ifRange);
+      const res = await requestRange(opts, url, signal ?? opts.signal, from, to, ifRange);
       if (res.status === 416) {
         await res.body.dump().catch(() => undefined);
         return { kind: 'unsatisfiable', total: unsatisfiedTotal(header(res, 'content-range')), status: 416 };
