@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import { utimes } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Unpack, type ReadEntry } from 'tar';
 import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import { EntryGuard } from './entry-guard.js';
@@ -28,6 +30,7 @@ function corruptTar(message: string, offset: number, cause: unknown): DlError {
 export async function extractTar(source: AsyncIterable<Buffer>, opts: ExtractOptions): Promise<ExtractSummary> {
   const guard = new EntryGuard(opts);
   const summary: ExtractSummary = { entries: 0, refused: 0, bytes: 0 };
+  const dirs: Array<[string, Date]> = [];
   let fatal: unknown;
   const warn = (w: ArchiveWarning): void => {
     summary.refused++;
@@ -50,6 +53,7 @@ export async function extractTar(source: AsyncIterable<Buffer>, opts: ExtractOpt
     summary.entries++;
     summary.bytes += e.size;
     e.path = v.name;
+    if (tarEntryType(e) === 'directory' && e.mtime) dirs.push([v.name, e.mtime]);
     if (v.linkName !== undefined) e.linkpath = v.linkName;
     if (e.mode !== undefined) e.mode &= 0o1777; // no setuid/setgid from a download
     return true;
@@ -68,6 +72,8 @@ export async function extractTar(source: AsyncIterable<Buffer>, opts: ExtractOpt
   });
   await feed(source, unpack, opts.signal, () => fatal);
   if (fatal !== undefined) throw fatal;
+  // As tar -x does: directory mtimes last, since creating their contents changed them.
+  for (const [name, mtime] of dirs.reverse()) await utimes(join(opts.dir, name), mtime, mtime).catch(() => undefined);
   return summary;
 }
 

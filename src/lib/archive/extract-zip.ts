@@ -63,11 +63,10 @@ async function writeEntry(zip: OpenZip, e: ZipEntry, path: string, opts: Extract
   }
   const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    await pipeline(data, fh.createWriteStream({ autoClose: false }), { signal: opts.signal });
+    await pipeline(data, fh.createWriteStream(), { signal: opts.signal }); // the stream closes fh
   } catch (err) {
+    await fh.close().catch(() => undefined);
     throw opts.signal?.aborted || !(err instanceof Error && /size|crc|invalid/i.test(err.message)) ? err : corruptZip(err.message, err);
-  } finally {
-    await fh.close();
   }
   opts.onBytes?.(e.info.size);
   await setMeta(path, e, 'file');

@@ -19,6 +19,8 @@ export interface DecodeOptions {
   maxSize?: number;
   counters: ByteCounters;
   signal?: AbortSignal;
+  /** Told the formats found once sniffed, before any output (for `start` events). */
+  onSniffed?: (compression: Compression | null, inner: Format | null) => void;
 }
 
 export interface Decoded {
@@ -54,7 +56,12 @@ export async function decodeInput(input: AsyncIterable<Buffer>, opts: DecodeOpti
   let output = compression ? codecStage(compression)(first.source, { signal: opts.signal }) : first.source;
   if (opts.maxSize !== undefined) output = limitStage(opts.maxSize)(output);
   output = countStage(opts.counters, 'bytesOut')(output);
-  if (!compression) return { compression, inner: found, head: first.head, output };
+  if (!compression) {
+    opts.onSniffed?.(null, found);
+    return { compression, inner: found, head: first.head, output };
+  }
   const second = await peekHead(output, SNIFF_BYTES);
-  return { compression, inner: sniffFormat(second.head), head: second.head, output: second.source };
+  const inner = sniffFormat(second.head);
+  opts.onSniffed?.(compression, inner);
+  return { compression, inner, head: second.head, output: second.source };
 }
