@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { main } from '../dist/commands/dl-bench.js';
+main();
