@@ -55,7 +55,7 @@ describe('readFiles', () => {
       const dir = await mkdtemp(join(tmpdir(), 'stargz-flip-'));
       dirs.push(dir);
       const blob = await readFile(blobPath('l1'));
-      blob[offset] ^= 0x10;
+      blob[offset] = blob[offset]! ^ 0x10;
       await writeFile(join(dir, 'l1.blob'), blob);
       const layer = await openLayer(await fileBlobSource(join(dir, 'l1.blob'), 'l1'));
       const entry = mergeLayers([layer.entries]).find((e) => e.path === path)!;
