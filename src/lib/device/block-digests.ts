@@ -16,6 +16,7 @@ export class BlockDigests {
   readonly #digests: Uint8Array[] = [];
   readonly #hasher: IHasher;
   #partial = 0;
+  #bytes = 0;
 
   private constructor(hasher: IHasher, readonly blockSize: number) {
     this.#hasher = hasher;
@@ -26,9 +27,10 @@ export class BlockDigests {
   }
 
   /** Digests already known, in block order (read-back results). */
-  static async of(blockSize: number, digests: readonly Uint8Array[]): Promise<BlockDigests> {
+  static async of(blockSize: number, digests: readonly Uint8Array[], bytes: number): Promise<BlockDigests> {
     const d = await BlockDigests.create(blockSize);
     d.#digests.push(...digests);
+    d.#bytes = bytes;
     return d;
   }
 
@@ -38,12 +40,13 @@ export class BlockDigests {
     const raw = Buffer.from(saved.digests, 'base64');
     if (raw.length % DIGEST_BYTES !== 0) throw new TypeError('block digests: length is not a multiple of 8');
     for (let at = 0; at < raw.length; at += DIGEST_BYTES) d.#digests.push(raw.subarray(at, at + DIGEST_BYTES));
+    d.#bytes = d.#digests.length * saved.blockSize;
     return d;
   }
 
   /** Bytes covered so far. */
   get bytes(): number {
-    return this.#digests.length * this.blockSize + this.#partial;
+    return this.#bytes;
   }
 
   get count(): number {
@@ -52,6 +55,7 @@ export class BlockDigests {
 
   /** Feeds the image's next bytes (contiguous with the previous ones). */
   add(bytes: Uint8Array): void {
+    this.#bytes += bytes.length;
     let at = 0;
     while (at < bytes.length) {
       if (this.#partial === 0) this.#hasher.init();
@@ -70,7 +74,8 @@ export class BlockDigests {
   }
 
   #close(): void {
-    this.#digests.push(this.#hasher.digest('binary'));
+    // Copied: hash-wasm's binary digest is a view of its memory, reused by the next call.
+    this.#digests.push(Uint8Array.from(this.#hasher.digest('binary')));
     this.#partial = 0;
   }
 

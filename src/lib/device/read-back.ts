@@ -38,7 +38,7 @@ export async function readBackDigests(handle: DeviceHandle, opts: ReadBackOption
     for (let at = 0; at < length; at += blockSize) {
       hasher.init();
       hasher.update(buf.subarray(at, Math.min(at + blockSize, length)));
-      digests[(position + at) / blockSize] = hasher.digest('binary');
+      digests[(position + at) / blockSize] = Uint8Array.from(hasher.digest('binary'));
     }
     opts.onProgress?.((done += length));
   };
@@ -57,7 +57,7 @@ export async function readBackDigests(handle: DeviceHandle, opts: ReadBackOption
   }
   await Promise.all(pending);
   if (failure) throw failure.error;
-  return BlockDigests.of(blockSize, digests);
+  return BlockDigests.of(blockSize, digests, opts.size);
 }
 
 /** Reads `length` bytes at `position` (whole sectors with O_DIRECT); a short drive is an error. */

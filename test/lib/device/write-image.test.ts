@@ -101,3 +101,20 @@ describe.skipIf(loopSkipReason)(`writeImage onto loop devices${loopSkipReason ? 
     expect(readFileSync(loops[0]!.file).subarray(4 * MiB, image.length).equals(image.subarray(4 * MiB))).toBe(true);
   });
 });
+
+describe('BlockDigests', () => {
+  it('keeps one digest per block, whatever the chunking, and tells blocks apart', async () => {
+    const data = randomBytes(3 * MiB + 5);
+    const whole = await BlockDigests.create();
+    whole.add(data);
+    const pieces = await BlockDigests.create();
+    for (let at = 0; at < data.length; at += 333_333) pieces.add(data.subarray(at, at + 333_333));
+    expect(whole.finish().count).toBe(4);
+    expect(whole.bytes).toBe(data.length);
+    expect(pieces.finish().firstDifference(whole)).toBe(-1);
+    expect(Buffer.from(whole.at(0)!).equals(Buffer.from(whole.at(1)!))).toBe(false);
+    const restored = await BlockDigests.restore({ blockSize: MiB, digests: Buffer.concat([whole.at(0)!, whole.at(1)!]).toString('base64') });
+    expect(restored.count).toBe(2);
+    expect(restored.firstDifference(whole)).toBe(2);
+  });
+});

@@ -1,0 +1,234 @@
+import { mkdir, realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { withResume, withYes, type CommonArgs, type ResumeArgs, type YesArgs } from '../cli/common-options.js';
+import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
+import { identityOfFile, type SourceIdentity } from '../lib/checkpoint/source-identity.js';
+import { blockDevicesOf } from '../lib/device/dev-number.js';
+import { formatSize, type Drive } from '../lib/device/drive.js';
+import { flashJob } from '../lib/device/flash-job.js';
+import { describeForConfirmation, driveRecord, formatDriveTable, usbWarning } from '../lib/device/format-drives.js';
+import { fileSource, streamSource, type ImageSource } from '../lib/device/image-source.js';
+import { driveHolding, listDrives } from '../lib/device/list-drives.js';
+import { readMountTables, type MountTables } from '../lib/device/mount-table.js';
+import { openDevice, type DeviceHandle } from '../lib/device/open-device.js';
+import { resolveTarget } from '../lib/device/resolve-target.js';
+import { assertSafeTarget } from '../lib/device/safety-check.js';
+import { findSystemDrives } from '../lib/device/system-drives.js';
+import { unmountDrive } from '../lib/device/unmount-drive.js';
+import { verifyOnly } from '../lib/device/verify-only.js';
+import { parseByteSize } from '../lib/download/parse-byte-size.js';
+import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
+import { createRateLimiter } from '../lib/streams/rate-limit.js';
+
+/**
+ * dl-flash: write an image to drives, safely (refusals, confirmation, identity pinning,
+ * exclusive open), fast (aligned O_DIRECT, several writes in flight, one read for all
+ * drives), verified (read back past the page cache) and resumable (checkpoints).
+ * Modes: write (default), --verify-only, --list.
+ */
+interface FlashArgs extends YesArgs, ResumeArgs {
+  force: boolean;
+  unmount: boolean;
+  verify: boolean;
+  'verify-only': boolean;
+  list: boolean;
+  all: boolean;
+  'block-size': string;
+  'limit-rate': string | undefined;
+}
+type Args = CommandArgs<FlashArgs>;
+
+const TOOL = 'dl-flash';
+const IN_FLIGHT = 4;
+
+const builder = (y: Argv<CommonArgs>): Argv<FlashArgs> =>
+  withResume(withYes(y))
+    .option('force', { type: 'boolean', default: false, describe: 'allow a non-removable target (never the system drive)' })
+    .option('unmount', { type: 'boolean', default: false, describe: "unmount the target's filesystems first" })
+    .option('verify', { type: 'boolean', default: true, describe: 'read the drives back and compare (--no-verify: skip)' })
+    .option('verify-only', { type: 'boolean', default: false, describe: 'compare DEVICE with SOURCE, write nothing' })
+    .option('list', { alias: 'l', type: 'boolean', default: false, describe: 'list removable drives (--all: every drive)' })
+    .option('all', { type: 'boolean', default: false, describe: 'with --list: non-removable and virtual drives too' })
+    .option('block-size', { type: 'string', default: '4M', requiresArg: true, describe: 'bytes per write, a multiple of 4k' })
+    .option('limit-rate', { type: 'string', requiresArg: true, describe: 'cap the write rate, e.g. 20M (bytes/s)' }) as unknown as Argv<FlashArgs>;
+
+export const command = defineCommand<FlashArgs>({
+  name: TOOL,
+  summary: 'Write an image to drives safely, verify it, and resume after an interruption.',
+  usage: '$0 [options] SOURCE DEVICE...\n$0 --verify-only SOURCE DEVICE\n$0 --list [--all] [--json]',
+  examples: [
+    ['$0 raspios.img /dev/sdb', 'write, then read back and compare'],
+    ['dl-get $URL | dl-unpack | $0 - /dev/sdb --yes', 'from a pipeline'],
+    ['$0 --verify-only raspios.img /dev/sdb', 'check a card later'],
+  ],
+  stdoutIsData: false,
+  builder,
+  handler: (args, ctx) => {
+    const positionals = args._.map(String);
+    if (args.list) return list(args, ctx);
+    if (args.verifyOnly) return checkOnly(positionals, ctx);
+    return flash(positionals, args, ctx);
+  },
+});
+export const { run, main } = command;
+
+async function list(args: Args, ctx: CommandContext): Promise<number> {
+  const drives = await listDrives();
+  const system = await findSystemDrives(drives, await readMountTables());
+  const shown = args.all ? drives : drives.filter((d) => d.removable && !d.virtual && !system.has(d.path));
+  for (const d of shown) {
+    const w = usbWarning(d);
+    if (w) ctx.warn('DL_WARN_USB_SPEED', w, d.path);
+  }
+  const text = args.json ? shown.map((d) => `${JSON.stringify(driveRecord(d, system))}\n`).join('') : formatDriveTable(shown, system);
+  ctx.io.stdout.write(text);
+  return ExitCode.OK;
+}
+
+interface Plan {
+  source: ImageSource;
+  identity: SourceIdentity;
+  targets: Drive[];
+}
+
+async function flash(positionals: string[], args: Args, ctx: CommandContext): Promise<number> {
+  const [sourceArg, ...deviceArgs] = positionals;
+  if (sourceArg === undefined || deviceArgs.length === 0) throw usageError('need SOURCE and at least one DEVICE', `try '${TOOL} --help'`);
+  const blockSize = parseByteSize(args.blockSize, '--block-size');
+  if (blockSize % 4096 !== 0) throw usageError(`--block-size ${args.blockSize}: not a multiple of 4k`);
+  const limiter = args.limitRate === undefined ? undefined : createRateLimiter(parseByteSize(args.limitRate, '--limit-rate'));
+  const plan = await planWrite(sourceArg, deviceArgs, args, ctx);
+  try {
+    await confirm(plan, args, ctx);
+    for (const t of plan.targets.filter((d) => d.mountpoints.length > 0)) await unmountDrive(t);
+    const handles = await openAll(plan.targets);
+    try {
+      const result = await flashJob({
+        source: plan.source,
+        sourceIdentity: plan.identity,
+        handles,
+        checkpointDir: await checkpointDir(ctx),
+        resume: args.resume,
+        verify: args.verify,
+        blockSize,
+        inFlight: IN_FLIGHT,
+        ...(limiter ? { limiter } : {}),
+        signal: ctx.signal,
+        emit: (e) => ctx.progress.emit(e),
+        warn: ctx.warn,
+      });
+      if (result.failed.length === 0) return ExitCode.OK;
+      const first = result.failed[0]!.error;
+      throw new DlError(`${result.failed.length} of ${handles.length} drives failed: ${first.message}`, { code: first.code, exitCode: first.exitCode, hint: first.hint });
+    } finally {
+      await Promise.all(handles.map((h) => h.fh.close()));
+    }
+  } finally {
+    await plan.source.close();
+  }
+}
+
+/** Source, drives, and every refusal decided before a byte is written. */
+async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ctx: CommandContext): Promise<Plan> {
+  const drives = await listDrives();
+  const tables = await readMountTables();
+  const targets = await Promise.all(deviceArgs.map((a) => resolveTarget(resolve(ctx.io.cwd, a), drives)));
+  if (new Set(targets.map((t) => t.path)).size !== targets.length) throw usageError('the same drive is named twice');
+  const { source, identity } = await openSource(sourceArg, ctx);
+  try {
+    const systemDrives = await findSystemDrives(drives, tables);
+    const sourceDrives = await sourceDrivesOf(sourceArg, ctx, drives, tables);
+    for (const target of targets) {
+      assertSafeTarget({ target, systemDrives, sourceDrives, imageSize: source.size, force: args.force, unmount: args.unmount });
+      const w = usbWarning(target);
+      if (w) ctx.warn('DL_WARN_USB_SPEED', w, target.path);
+    }
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
+  return { source, identity, targets };
+}
+
+async function openSource(arg: string, ctx: CommandContext): Promise<{ source: ImageSource; identity: SourceIdentity }> {
+  if (arg === '-') return { source: streamSource('-', ctx.io.stdin), identity: { type: 'file', path: '-', size: 0, mtimeMs: 0 } };
+  const path = await realpath(resolve(ctx.io.cwd, arg)).catch(() => resolve(ctx.io.cwd, arg));
+  const identity = await identityOfFile(path);
+  return { source: await fileSource(path, arg), identity };
+}
+
+async function sourceDrivesOf(arg: string, ctx: CommandContext, drives: Drive[], tables: MountTables): Promise<Set<string>> {
+  if (arg === '-') return new Set();
+  const devs = await blockDevicesOf(resolve(ctx.io.cwd, arg), tables.mounts);
+  return new Set(devs.flatMap((dev) => driveHolding(drives, dev)?.path ?? []));
+}
+
+/** On a terminal, show the drives and ask; otherwise --yes is the only way on. */
+async function confirm(plan: Plan, args: Args, ctx: CommandContext): Promise<void> {
+  if (args.yes) return;
+  const { io } = ctx;
+  const canAsk = io.isTTY.stdin && io.isTTY.stderr && plan.source.name !== '-';
+  if (!canAsk) {
+    throw new DlError('refusing to write without confirmation: not on a terminal', {
+      code: 'DL_ERR_NOT_CONFIRMED',
+      exitCode: ExitCode.REFUSED,
+      hint: 'add --yes once you are sure of the drive',
+    });
+  }
+  const size = plan.source.size === null ? 'size unknown' : formatSize(plan.source.size);
+  io.stderr.write(`${TOOL}: this ERASES everything on:\n${plan.targets.map(describeForConfirmation).join('\n')}\nand writes ${plan.source.name} (${size}).\nType 'yes' to go on: `);
+  const answer = await readLine(io.stdin, ctx.signal);
+  if (!/^y(es)?$/i.test(answer.trim())) {
+    throw new DlError('not confirmed: nothing was written', { code: 'DL_ERR_NOT_CONFIRMED', exitCode: ExitCode.REFUSED });
+  }
+}
+
+async function readLine(input: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
+  let text = '';
+  for await (const chunk of input) {
+    signal.throwIfAborted();
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split('\n')[0] ?? '';
+}
+
+/** Opens every drive exclusively; one that cannot be opened closes the others. */
+async function openAll(targets: Drive[]): Promise<DeviceHandle[]> {
+  const opened = await Promise.allSettled(targets.map((t) => openDevice(t, { write: true })));
+  const handles = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = opened.find((r) => r.status === 'rejected');
+  if (failure) {
+    await Promise.all(handles.map((h) => h.fh.close()));
+    throw failure.reason;
+  }
+  return handles;
+}
+
+async function checkpointDir(ctx: CommandContext): Promise<string | undefined> {
+  const { env } = ctx.io;
+  const base = env.XDG_STATE_HOME || (env.HOME ? `${env.HOME}/.local/state` : undefined);
+  if (base === undefined) return undefined;
+  const dir = `${base}/dlkit/dl-flash`;
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+async function checkOnly(positionals: string[], ctx: CommandContext): Promise<number> {
+  const [sourceArg, deviceArg, ...rest] = positionals;
+  if (sourceArg === undefined || deviceArg === undefined || rest.length > 0) throw usageError('--verify-only takes SOURCE and one DEVICE');
+  const drive = await resolveTarget(resolve(ctx.io.cwd, deviceArg), await listDrives());
+  const { source } = await openSource(sourceArg, ctx);
+  try {
+    const handle = await openDevice(drive, { write: false });
+    try {
+      await verifyOnly(source, handle, { signal: ctx.signal, emit: (e) => ctx.progress.emit(e) });
+    } finally {
+      await handle.fh.close();
+    }
+  } finally {
+    await source.close();
+  }
+  return ExitCode.OK;
+}

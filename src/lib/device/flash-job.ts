@@ -1,0 +1,121 @@
+import { DlError } from '../errors/dl-error.js';
+import type { EventInput } from '../events/types.js';
+import type { SourceIdentity } from '../checkpoint/source-identity.js';
+import type { RateLimiter } from '../streams/rate-limit.js';
+import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
+import { DeviceWriter } from './device-writer.js';
+import { driveIdentity } from './drive.js';
+import { checkpointMatches, flashCheckpointPath, flashCheckpointStore, type FlashState } from './flash-checkpoint.js';
+import type { ImageSource } from './image-source.js';
+import type { DeviceHandle } from './open-device.js';
+import { sourceChangedError, verifyDrives } from './verify-drives.js';
+import { writeImage } from './write-image.js';
+
+export interface FlashJobOptions {
+  source: ImageSource;
+  sourceIdentity: SourceIdentity;
+  handles: readonly DeviceHandle[];
+  /** Where checkpoints live; undefined: none. */
+  checkpointDir?: string;
+  resume: boolean;
+  verify: boolean;
+  blockSize: number;
+  inFlight: number;
+  limiter?: RateLimiter;
+  checkpointEveryMs?: number;
+  signal: AbortSignal;
+  emit: (e: EventInput) => void;
+  warn: (code: string, message: string, id?: string) => void;
+}
+
+export interface FlashResult {
+  /** The image's size: bytes on each drive. */
+  size: number;
+  /** Where the write started (> 0 after a resume). */
+  resumedFrom: number;
+  /** Drives dropped after failing, with why. */
+  failed: { device: string; error: DlError }[];
+  /** xxh64 over the block digests of the image. */
+  digest: string;
+}
+
+interface Resume {
+  from: number;
+  digests: BlockDigests;
+}
+
+/**
+ * Write one image to every drive, checkpointing as it goes, then read every drive back.
+ * A matching checkpoint resumes: a file is read from there on; a stream is read through
+ * from the start without writing, and its skipped bytes must hash to the saved digests.
+ */
+export async function flashJob(o: FlashJobOptions): Promise<FlashResult> {
+  const devices = o.handles.map((h) => driveIdentity(h.drive));
+  const path = o.checkpointDir === undefined ? undefined : flashCheckpointPath(o.checkpointDir, devices);
+  const { from, digests } = await loadResume(o, path);
+  const began = Date.now();
+  const targets = o.handles.map((h) => h.drive.path);
+  o.emit({ type: 'start', id: o.source.name, total: o.source.size, source: o.source.name, targets, resumedFrom: from });
+  const writers = o.handles.map((h) => new DeviceWriter(h));
+  const skipped = from > 0 && o.source.readAt === undefined ? await BlockDigests.create(digests.blockSize) : undefined;
+  let checkedSkip = skipped === undefined;
+  // Before the first byte is written (or at the end, if the stream ended in the skipped part).
+  const checkSkipped = (): void => {
+    if (checkedSkip) return;
+    checkedSkip = true;
+    if (skipped?.finish().firstDifference(digests) !== -1) throw sourceChangedError(o.source.name);
+  };
+  const save = async (position: number): Promise<void> => {
+    if (!path || position % DIGEST_BLOCK_SIZE !== 0 || position !== digests.bytes) return;
+    const state: FlashState = { devices, position, size: o.source.size, blockSize: digests.blockSize, digests: digests.toJSON().digests };
+    await flashCheckpointStore.save(path, { identity: o.sourceIdentity, state });
+  };
+  const result = await writeImage({
+    source: o.source,
+    writers,
+    ranges: [[from, Infinity]],
+    signal: o.signal,
+    blockSize: o.blockSize,
+    inFlight: o.inFlight,
+    ...(o.limiter ? { limiter: o.limiter } : {}),
+    checkpointEveryMs: o.checkpointEveryMs ?? 2000,
+    onCheckpoint: save,
+    onSkipped: (bytes) => skipped?.add(bytes),
+    observe: (bytes) => {
+      checkSkipped();
+      digests.add(bytes);
+    },
+    onProgress: (w) => o.emit({ type: 'progress', id: w.path, bytes: from + w.written, total: o.source.size, phase: 'write' }),
+    onDrop: (w, e) => o.warn('DL_WARN_DRIVE_FAILED', `${w.path} dropped: ${e.message}`, w.path),
+  });
+  checkSkipped();
+  if (o.source.size !== null && o.source.size < from) throw sourceChangedError(o.source.name);
+  digests.finish();
+  if (path) await flashCheckpointStore.remove(path);
+  const live = o.handles.filter((_, i) => !result.failed.has(writers[i]!));
+  if (o.verify) await verifyDrives(live, { expected: digests, size: result.end, source: o.source, signal: o.signal, emit: o.emit });
+  const failed = [...result.failed].map(([w, error]) => ({ device: w.path, error }));
+  const summary = digests.summary();
+  for (const h of live) o.emit({ type: 'end', id: h.drive.path, bytes: result.end, durationMs: Date.now() - began });
+  o.emit({ type: 'end', id: o.source.name, bytes: result.end, durationMs: Date.now() - began, resumedFrom: from, digest: summary, failed: failed.map((f) => f.device) });
+  return { size: result.end, resumedFrom: from, failed, digest: summary };
+}
+
+async function loadResume(o: FlashJobOptions, path: string | undefined): Promise<Resume> {
+  const fresh = async (): Promise<Resume> => ({ from: 0, digests: await BlockDigests.create() });
+  if (!path) return fresh();
+  const loaded = await flashCheckpointStore.load(path);
+  if (loaded.status === 'none') return fresh();
+  if (loaded.status === 'invalid') {
+    o.warn('DL_WARN_CHECKPOINT_INVALID', `ignoring checkpoint ${path}: ${loaded.message}`);
+    return fresh();
+  }
+  const { checkpoint } = loaded;
+  const devices = o.handles.map((h) => driveIdentity(h.drive));
+  if (!o.resume || !checkpointMatches(checkpoint, o.sourceIdentity, devices, DIGEST_BLOCK_SIZE)) {
+    if (o.resume) o.warn('DL_WARN_CHECKPOINT_STALE', `starting over: the checkpoint at ${path} is for another image or drive`);
+    return fresh();
+  }
+  const { position, blockSize, digests } = checkpoint.state;
+  return { from: position, digests: await BlockDigests.restore({ blockSize, digests }) };
+}
