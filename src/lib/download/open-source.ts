@@ -21,8 +21,9 @@ export type Opening =
 
 /**
  * The first request doubles as the range probe (Accept-Ranges alone proves nothing: only
- * a 206 does) and, when resuming, as the validator check through If-Range. Retried under
- * the policy; 401/403 and other permanent answers fail at once.
+ * a 206 does) and, when resuming, as the validator check through If-Range, asking only
+ * for the first gap (`to`) so bytes already on disk are not sent again. Retried under the
+ * policy; 401/403 and other permanent answers fail at once.
  */
 export function openSource(opts: DownloadOptions, url: string, from: number, prior?: HttpIdentity, to?: number): Promise<Opening> {
   const redacted = redactUrl(url);
