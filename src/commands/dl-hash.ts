@@ -49,6 +49,8 @@ const asList = (v: string | string[] | undefined): string[] => (v === undefined 
 
 const builder = (y: Argv<CommonArgs>): Argv<HashArgs> =>
   withExpect(y)
+    // File names are names: yargs would read `0x10` and `1e3` as 16 and 1000.
+    .parserConfiguration({ 'parse-positional-numbers': false })
     // Not `array: true`, which would swallow the FILEs after -a into the list.
     .option('algorithm', { alias: 'a', type: 'string', requiresArg: true, default: [] as string[], defaultDescription: 'sha256', coerce: asList, describe: `digest algorithm, repeatable or comma-separated: ${ALGORITHMS.join(', ')}` })
     .option('tag', { type: 'boolean', default: false, describe: "BSD-style lines 'SHA256 (FILE) = HEX' (implied by several -a)" })

@@ -100,7 +100,9 @@ describe('parseSums', () => {
   });
 });
 
-describe('reads what the reference tools write', () => {
+const missing = ['sha256sum', 'md5sum', 'sha512sum', 'b3sum'].filter((t) => !has(t));
+
+describe.skipIf(missing.length > 0)(`reads what the reference tools write (skipped without ${missing.join(', ')})`, () => {
   const names = ['plain', 'with space', 'back\\slash', 'new\nline', 'cr\rret', 'ünï', 'x) = y'];
   let dir: string;
   beforeAll(() => {
@@ -116,7 +118,6 @@ describe('reads what the reference tools write', () => {
     ['sha512sum', ['-b'], 'sha512'],
     ['b3sum', [], 'blake3'],
   ] as const)('%s %j', async (tool, args, algorithm) => {
-    if (!has(tool)) return;
     const out = execFileSync(tool, [...args, '--', ...names], { cwd: dir });
     const parsed = await collect([out], [algorithm]);
     // b3sum writes CR raw; a name ending in CR could not survive any SUMS reader.
