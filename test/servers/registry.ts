@@ -142,3 +142,54 @@ export const blobDataPath = (reg: Registry, digest: string): string => {
   const hex = digest.slice('sha256:'.length);
   return join(reg.storage, 'blobs', 'sha256', hex.slice(0, 2), hex, 'data');
 };
+
+export interface TokenFront {
+  host: string;
+  /** Authorization headers the blob-storage origin received (must stay empty). */
+  storageAuth: string[];
+  tokensIssued: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A front for an anonymous registry that speaks the distribution token flow: 401 with a
+ * Bearer challenge, anonymous tokens from /token, and blob GETs redirected (307) to a
+ * "storage" origin (localhost instead of 127.0.0.1) that records any Authorization it gets.
+ */
+export async function startTokenFront(reg: Registry): Promise<TokenFront> {
+  const { createServer } = await import('node:http');
+  const front: TokenFront = { host: '', storageAuth: [], tokensIssued: 0, stop: async () => undefined };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const send = (status: number, headers: Record<string, string>, body = ''): void => void res.writeHead(status, headers).end(body);
+    if (url.pathname === '/token') {
+      front.tokensIssued++;
+      return send(200, { 'content-type': 'application/json' }, JSON.stringify({ token: `anon.${Buffer.from(url.searchParams.get('scope') ?? '').toString('base64url')}` }));
+    }
+    const storage = /^\/storage(\/v2\/.+)$/.exec(url.pathname);
+    if (storage) {
+      if (req.headers.authorization) front.storageAuth.push(req.headers.authorization);
+      return void proxy(reg, storage[1]!, req.headers, res);
+    }
+    const repo = /^\/v2\/(.+)\/(?:manifests|blobs)\//.exec(url.pathname)?.[1];
+    const want = repo ? `Bearer anon.${Buffer.from(`repository:${repo}:pull`).toString('base64url')}` : undefined;
+    if (!repo || req.headers.authorization !== want) {
+      const scope = repo ? `,scope="repository:${repo}:pull"` : '';
+      return send(401, { 'www-authenticate': `Bearer realm="http://${front.host}/token",service="dlkit-front"${scope}` });
+    }
+    if (url.pathname.includes('/blobs/')) return send(307, { location: `http://localhost:${front.host.split(':')[1]}/storage${url.pathname}` });
+    return void proxy(reg, url.pathname, req.headers, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  front.host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+  front.stop = () => new Promise((resolve) => server.close(() => resolve()));
+  return front;
+}
+
+async function proxy(reg: Registry, path: string, headers: Record<string, string | string[] | undefined>, res: import('node:http').ServerResponse): Promise<void> {
+  const pass = Object.fromEntries(['accept', 'range'].flatMap((h) => (typeof headers[h] === 'string' ? [[h, headers[h] as string]] : [])));
+  const up = await fetch(`${reg.url}${path}`, { headers: { ...pass, ...(reg.authorization ? { authorization: reg.authorization } : {}) } });
+  const keep = ['content-type', 'content-range', 'docker-content-digest', 'content-length'];
+  res.writeHead(up.status, Object.fromEntries(keep.flatMap((h) => (up.headers.get(h) ? [[h, up.headers.get(h)!]] : []))));
+  res.end(Buffer.from(await up.arrayBuffer()));
+}
