@@ -83,6 +83,12 @@ describe('dl-bench on a file', () => {
     expect(r.stdout).toMatch(/^write speed: /m);
   });
 
+  it('on a terminal draws a bar coloured by speed instead of plain lines', async () => {
+    const r = await bench(['--size', '4M', '--progress', 'tty', join(dir, 'tty.img')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\x1b\[3[1-4]mwrite 1\/1: 4\.0 MiB in [\d.]+s, /);
+  });
+
   it('refuses bad settings with status 64', async () => {
     for (const args of [['-b', '1000'], ['--passes', '0'], ['--verify-capacity'], ['--test-block-sizes', '--verify-capacity']]) {
       expect((await bench([...args, join(dir, 'x.img')])).code, args.join(' ')).toBe(64);

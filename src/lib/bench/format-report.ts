@@ -34,7 +34,7 @@ export function formatReport(r: BenchResult): string {
       return `${header(r.target, r.settings)}\n${table(rows)}\n${r.settings.mode} speed: ${rate(mean)} (min ${rate(min)}, max ${rate(max)})\n`;
     }
     case 'block-sizes': {
-      const rows = [['block', 'bytes', 'time', 'speed', ''], ...r.rows.map((p) => [formatSize(p.blockSize), formatSize(p.bytes), seconds(p.durationMs), rate(p.bytesPerSecond), p === r.best ? '<- best' : ''])];
+      const rows = [['block', 'bytes', 'time', 'speed', ''], ...r.rows.map((p) => [formatSize(p.blockSize), formatSize(p.bytes), seconds(p.durationMs), rate(p.bytesPerSecond), p.blockSize === r.best.blockSize ? '<- best' : ''])];
       return `${header(r.target, r.settings)}\n${table(rows)}\nbest block size: ${formatSize(r.best.blockSize)} (${rate(r.best.bytesPerSecond)}): dl-flash --block-size ${r.best.blockSizeArg}\n`;
     }
     case 'capacity': {
@@ -45,7 +45,7 @@ export function formatReport(r: BenchResult): string {
       return `${header(r.target)}\n${verdict}\n`;
     }
     case 'url': {
-      const rows = [['segments', 'bytes', 'time', 'speed', ''], ...r.rows.map((p) => [String(p.segments), formatSize(p.bytes), seconds(p.durationMs), rate(p.bytesPerSecond), p === r.best ? '<- best' : ''])];
+      const rows = [['segments', 'bytes', 'time', 'speed', ''], ...r.rows.map((p) => [String(p.segments), formatSize(p.bytes), seconds(p.durationMs), rate(p.bytesPerSecond), p.segments === r.best.segments ? '<- best' : ''])];
       return `url  ${r.url}\n\n${table(rows)}\nbest: ${r.best.segments} segments (${rate(r.best.bytesPerSecond)}): dl-get ${r.best.segmentsArg}\n`;
     }
   }
