@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { main } from '../dist/commands/stargz-ls.js';
+main();
