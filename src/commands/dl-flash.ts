@@ -53,7 +53,7 @@ const builder = (y: Argv<CommonArgs>): Argv<FlashArgs> =>
     .option('block-size', { type: 'string', default: '4M', requiresArg: true, describe: 'bytes per write, a multiple of 4k' })
     .option('limit-rate', { type: 'string', requiresArg: true, describe: 'cap the write rate, e.g. 20M (bytes/s)' }) as unknown as Argv<FlashArgs>;
 
-export const command = defineCommand<FlashArgs>({
+export const { run, main } = defineCommand<FlashArgs>({
   name: TOOL,
   summary: 'Write an image to drives safely, verify it, and resume after an interruption.',
   usage: '$0 [options] SOURCE DEVICE...\n$0 --verify-only SOURCE DEVICE\n$0 --list [--all] [--json]',
@@ -71,7 +71,6 @@ export const command = defineCommand<FlashArgs>({
     return flash(positionals, args, ctx);
   },
 });
-export const { run, main } = command;
 
 async function list(args: Args, ctx: CommandContext): Promise<number> {
   const drives = await listDrives();

@@ -60,8 +60,8 @@ export async function writeImage(opts: WriteImageOptions): Promise<WriteImageRes
     for await (const block of opts.source.blocks(pool, { ranges: opts.ranges, onSkipped: opts.onSkipped, signal: opts.signal })) {
       const { buf, position, length } = block;
       if (opts.signal.aborted) throw abortedError();
-      opts.observe?.(buf.subarray(0, length), position);
       await opts.limiter?.take(length, opts.signal);
+      opts.observe?.(buf.subarray(0, length), position);
       const writes = live().map((w) => w.write(buf, length, position).then(() => opts.onProgress?.(w), (e: unknown) => drop(w, e)));
       const p: Promise<void> = Promise.all(writes).then(() => {
         pool.release(buf);
