@@ -127,16 +127,19 @@ async function toDirectory(opened: OpenedImage, chosen: ImageEntry[], root: stri
     if (have !== undefined && have === e.digest) ctx.progress.emit({ type: 'entry', id: e.path, name: e.path, kind: e.type, size: e.size, skipped: true });
     else fetchList.push(e);
   }
-  await fetchInto(opened, fetchList, targets, args, ctx);
+  const progress = fetchProgress(ctx, opened.source.name, fetchList.reduce((n, e) => n + e.size, 0));
+  await fetchInto(opened, fetchList, targets, progress, args, ctx);
   for (const e of chosen.filter((x) => x.type === 'hardlink' && linkable.has(x.linkName ?? ''))) await makeLink(e, targets, root, ctx);
   for (const e of chosen.filter((x) => x.type === 'symlink')) await makeSymlink(e, targets.get(e.path)!, ctx);
   // Directories last, deepest first: a read-only one would refuse its own contents.
   for (const e of chosen.filter((x) => x.type === 'dir').reverse()) await setMeta(targets.get(e.path)!, e);
+  progress.end();
   return ExitCode.OK;
 }
 
-async function fetchInto(opened: OpenedImage, list: ImageEntry[], targets: Map<string, string>, args: Args, ctx: CommandContext): Promise<void> {
-  const progress = fetchProgress(ctx, opened.source.name, list.reduce((n, e) => n + e.size, 0));
+type Progress = ReturnType<typeof fetchProgress>;
+
+async function fetchInto(opened: OpenedImage, list: ImageEntry[], targets: Map<string, string>, progress: Progress, args: Args, ctx: CommandContext): Promise<void> {
   const open = new Map<number, { part: PartFile; fh: FileHandle }>();
   const partOf = async (i: number): Promise<{ part: PartFile; fh: FileHandle }> => {
     const known = open.get(i);
@@ -163,7 +166,6 @@ async function fetchInto(opened: OpenedImage, list: ImageEntry[], targets: Map<s
   } finally {
     for (const { fh, part } of open.values()) await fh.close().then(() => part.discard(), () => undefined);
   }
-  progress.end();
 }
 
 async function finishFile(file: { part: PartFile; fh: FileHandle }, e: ImageEntry, target: string, ctx: CommandContext): Promise<void> {
