@@ -7,9 +7,9 @@ import type { Algorithm } from './algorithms.js';
 /**
  * One incremental digest. Implementation per algorithm, chosen by measured throughput
  * (bench/README.md): node:crypto (OpenSSL, SHA extensions) for md5/sha1/sha256/sha512,
- * zlib.crc32 for crc32, the @napi-rs/blake-hash binding (SIMD, ~5× hash-wasm) for blake3,
- * hash-wasm for xxh64 and xxh3 (>7 GiB/s, faster than the file reads). hash-wasm's blake3 is
- * the portable fallback where the binding has no prebuilt binary, and serves saved states.
+ * zlib.crc32 for crc32, native bindings for blake3 (@napi-rs/blake-hash: SIMD, ~5× hash-wasm)
+ * and xxh64/xxh3 (@node-rs/xxhash: 1.5× and 4× hash-wasm in CPU time). hash-wasm is the portable
+ * fallback where a binding has no prebuilt binary, and serves states saved by such a hasher.
  */
 export interface Hasher {
   readonly algorithm: Algorithm;
@@ -18,7 +18,7 @@ export interface Hasher {
   /** Lowercase hex digest; call once, after the last update. */
   digest(): string;
   /** Opaque state to resume from with createHasher(algo, state), or null when this
-   * implementation cannot export its state (node:crypto). */
+   * implementation cannot export its state (node:crypto, native bindings). */
   save(): Uint8Array | null;
 }
 
@@ -33,34 +33,43 @@ export async function createHasher(algorithm: Algorithm, state?: Uint8Array): Pr
       return cryptoHasher(algorithm);
     case 'crc32':
       return crc32Hasher(state === undefined ? 0 : loadCrc32(state));
-    case 'blake3': {
-      const Native = state === undefined ? await loadNativeBlake3() : undefined;
-      return Native ? nativeBlake3Hasher(new Native()) : wasmHasher(algorithm, await createBLAKE3(256), state);
-    }
+    case 'blake3':
     case 'xxh64':
-      return wasmHasher(algorithm, await createXXHash64(), state);
     case 'xxh3':
-      return wasmHasher(algorithm, await createXXHash3(), state);
+      return (
+        (state === undefined ? await nativeHasher(algorithm) : undefined) ??
+        wasmHasher(algorithm, await WASM[algorithm](), state)
+      );
   }
 }
 
-type NativeBlake3 = typeof import('@napi-rs/blake-hash').Blake3Hasher;
-let nativeBlake3: Promise<NativeBlake3 | undefined> | undefined;
+const WASM = { blake3: () => createBLAKE3(256), xxh64: () => createXXHash64(), xxh3: () => createXXHash3() };
 
-// Loaded on first use (not at startup), and optional: no binary for this platform → wasm.
-const loadNativeBlake3 = (): Promise<NativeBlake3 | undefined> =>
-  (nativeBlake3 ??= import('@napi-rs/blake-hash').then(
-    (m) => m.Blake3Hasher,
-    () => undefined,
-  ));
+interface NativeBindings {
+  blake3?: typeof import('@napi-rs/blake-hash').Blake3Hasher;
+  xxhash?: typeof import('@node-rs/xxhash');
+}
+let bindings: Promise<NativeBindings> | undefined;
 
-function nativeBlake3Hasher(hasher: InstanceType<NativeBlake3>): Hasher {
-  return {
-    algorithm: 'blake3',
-    update: (chunk) => void hasher.update(chunk),
-    digest: () => hasher.digest('hex'),
-    save: () => null,
-  };
+// Loaded on first use, not at startup (dl-hash --version stays fast), and optional: a
+// platform without a prebuilt binary gets hash-wasm.
+const loadBindings = (): Promise<NativeBindings> =>
+  (bindings ??= Promise.all([
+    import('@napi-rs/blake-hash').then((m) => m.Blake3Hasher, () => undefined),
+    import('@node-rs/xxhash').then((m) => m, () => undefined),
+  ]).then(([blake3, xxhash]) => ({ blake3, xxhash })));
+
+async function nativeHasher(algorithm: 'blake3' | 'xxh64' | 'xxh3'): Promise<Hasher | undefined> {
+  const { blake3, xxhash } = await loadBindings();
+  if (algorithm === 'blake3') {
+    if (blake3 === undefined) return undefined;
+    const h = new blake3();
+    return { algorithm, update: (c) => void h.update(c), digest: () => h.digest('hex'), save: () => null };
+  }
+  if (xxhash === undefined) return undefined;
+  // The binding digests to a bigint; xxhsum prints it as 16 hex digits, big-endian.
+  const h = algorithm === 'xxh64' ? new xxhash.Xxh64() : xxhash.xxh3.Xxh3.withSeed();
+  return { algorithm, update: (c) => void h.update(c), digest: () => h.digest().toString(16).padStart(16, '0'), save: () => null };
 }
 
 function cryptoHasher(algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512'): Hasher {

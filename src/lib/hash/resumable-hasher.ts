@@ -1,20 +1,20 @@
 /**
  * Hashing that survives a restart (dl-get, dl-flash checkpoints).
  *
- * Decision: hash with the fastest implementation while streaming, and on resume restore
- * saved state where the implementation can export it, else re-hash the kept prefix.
- * Measured on this project's machine (x86-64 with SHA-NI, Node 20, 1 MiB chunks, in memory):
+ * Decision: always hash with the fastest implementation while streaming; on resume,
+ * restore the saved state where that implementation can export it, else re-hash the kept
+ * prefix. Measured (x86-64 with SHA-NI/AVX-512, Node 20, 1 MiB chunks, in memory):
  *   sha256  node:crypto 1741 MiB/s   hash-wasm 324 MiB/s (5.4× slower)
  *   sha512  node:crypto  965 MiB/s   hash-wasm 319 MiB/s
  *   sha1    node:crypto 1835 MiB/s   hash-wasm 643 MiB/s
  *   md5     node:crypto  740 MiB/s   hash-wasm 289 MiB/s
- * Saving state would mean hash-wasm for md5/sha*, which caps every download at ~300 MiB/s
- * and costs 12.6 s of CPU per 4 GiB; re-hashing a 4 GiB prefix once on resume with
- * node:crypto sha256 costs 2.4 s of CPU (plus reading it back: measured 2.9 s wall for
- * 4 GiB from page cache, see bench/README.md). Resumes are rare, streaming is every
- * time: so md5/sha* re-hash the prefix (serialize() returns null) and blake3, xxh64,
- * xxh3 and crc32, whose fastest implementation exports its state, save it (a few hundred
- * bytes; restore is instant).
+ *   blake3  native      ~4500 MiB/s  hash-wasm ~600 MiB/s
+ * Saving sha256 state would mean hash-wasm while streaming: ~12.6 s of CPU per 4 GiB on every
+ * transfer, and a ~320 MiB/s ceiling. Re-hashing a 4 GiB prefix once on resume took 6.9 s
+ * wall / 5.1 s CPU for sha256 (3.8 s / 2.2 s for blake3), read back from page cache on a
+ * loaded 2-core machine. Resumes are rare, streaming is every time: so only crc32 (and the
+ * hash-wasm fallbacks, where a native binding is missing) save state; with md5, sha*, blake3,
+ * xxh64 or xxh3, serialize() returns null and the caller re-hashes the prefix (resumeHasher).
  *
  * Serialized form (JSON): {"v":1,"bytes":N,"states":{"<algorithm>":"<base64 state>",…}}
  * where bytes is the length of the prefix the states cover: the caller checks it against

@@ -11,8 +11,9 @@ import {
 } from '../../../src/lib/hash/resumable-hasher.js';
 
 const data = randomBytes(300_000);
-const SAVING: Algorithm[] = ['xxh64', 'xxh3', 'crc32'];
-const REHASHING: Algorithm[] = ['md5', 'sha1', 'sha256', 'sha512', 'blake3'];
+// With the native bindings present only crc32 exports its state; the others re-hash.
+const SAVING: Algorithm[] = ['crc32'];
+const REHASHING: Algorithm[] = ['md5', 'sha1', 'sha256', 'sha512', 'blake3', 'xxh64', 'xxh3'];
 
 async function oneShot(algorithms: readonly Algorithm[]) {
   const h = await createMultiHasher(algorithms);
@@ -53,16 +54,16 @@ describe('serialize / restore', () => {
   });
 
   it('refuses a state for other algorithms, another version or garbage', async () => {
-    const h = await createResumableHasher(['xxh64']);
+    const h = await createResumableHasher(['crc32']);
     h.update(data.subarray(0, 100));
     const saved = h.serialize() as string;
-    await expect(restoreResumableHasher(saved, ['xxh3'])).rejects.toMatchObject({ code: 'DL_ERR_HASH_STATE' });
-    await expect(restoreResumableHasher(saved.replace('"v":1', '"v":9'), ['xxh64'])).rejects.toMatchObject({
+    await expect(restoreResumableHasher(saved, ['xxh64'])).rejects.toMatchObject({ code: 'DL_ERR_HASH_STATE' });
+    await expect(restoreResumableHasher(saved.replace('"v":1', '"v":9'), ['crc32'])).rejects.toMatchObject({
       code: 'DL_ERR_HASH_STATE',
     });
-    await expect(restoreResumableHasher('{', ['xxh64'])).rejects.toMatchObject({ code: 'DL_ERR_HASH_STATE' });
-    const corrupt = JSON.stringify({ v: 1, bytes: 100, states: { xxh64: 'AAAA' } });
-    await expect(restoreResumableHasher(corrupt, ['xxh64'])).rejects.toMatchObject({ code: 'DL_ERR_HASH_STATE' });
+    await expect(restoreResumableHasher('{', ['crc32'])).rejects.toMatchObject({ code: 'DL_ERR_HASH_STATE' });
+    const corrupt = JSON.stringify({ v: 1, bytes: 100, states: { crc32: 'AAAA' } });
+    await expect(restoreResumableHasher(corrupt, ['crc32'])).rejects.toMatchObject({ code: 'DL_ERR_HASH_STATE' });
   });
 });
 
