@@ -104,7 +104,7 @@ describe.skipIf(loopSkipReason)(`dl-flash process${loopSkipReason ? ` (${loopSki
     const t = target();
     await killAfterTwoBlocks(t);
     const other = Buffer.from(image);
-    other[MiB + 7] ^= 1;
+    other[MiB + 7] = other[MiB + 7]! ^ 1;
     const r = runToEnd(['-', t.path, '--yes', '--force'], other);
     expect(r.status).toBe(65);
     expect(events(r.stderr).at(-1)).toMatchObject({ type: 'error', code: 'DL_ERR_SOURCE_CHANGED' });

@@ -1,4 +1,4 @@
-import { access, realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { UsbLink } from './drive.js';
 import { readAttr, readNumber } from './sysfs.js';
@@ -37,5 +37,5 @@ async function hasSuperSpeedPeer(deviceDir: string): Promise<boolean> {
   const port = name.slice(Math.max(dash, dot) + 1);
   // Root hub "usb1" has interface "1-0:1.0"; hub "1-2" has "1-2:1.0".
   const iface = hubName.startsWith('usb') ? `${hubName.slice(3)}-0:1.0` : `${hubName}:1.0`;
-  return access(join(hub, iface, `${hubName}-port${port}`, 'peer')).then(() => true, () => false);
+  return lstat(join(hub, iface, `${hubName}-port${port}`, 'peer')).then(() => true, () => false);
 }
