@@ -13,7 +13,7 @@ describe('tagged samples', () => {
     expect(readSample(b, nonce, 16 * MiB)).toEqual({ kind: 'good' });
     expect(readSample(b, nonce, 32 * MiB)).toEqual({ kind: 'alias', writtenAt: 16 * MiB });
     expect(readSample(b, nonce + 1n, 16 * MiB)).toEqual({ kind: 'lost' });
-    b[SAMPLE_SIZE - 1] ^= 1;
+    b.writeUInt8(b.readUInt8(SAMPLE_SIZE - 1) ^ 1, SAMPLE_SIZE - 1);
     expect(readSample(b, nonce, 16 * MiB)).toEqual({ kind: 'lost' });
     expect(readSample(Buffer.alloc(SAMPLE_SIZE), nonce, 0)).toEqual({ kind: 'lost' });
   });
