@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/commands/dl-bench.js';
-main();
+import { launch } from '../dist/cli/launch.js';
+launch(() => import('../dist/commands/dl-bench.js'));
