@@ -18,6 +18,9 @@ import { findSystemDrives } from '../lib/device/system-drives.js';
 import { unmountDrive } from '../lib/device/unmount-drive.js';
 import { verifyOnly } from '../lib/device/verify-only.js';
 import { parseByteSize } from '../lib/download/parse-byte-size.js';
+import { formatPartitionTable } from '../lib/partition/format-partition-table.js';
+import type { PartitionTable } from '../lib/partition/partition-table.js';
+import { readPartitionTable } from '../lib/partition/read-partition-table.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
 
@@ -34,6 +37,7 @@ interface FlashArgs extends YesArgs, ResumeArgs {
   'verify-only': boolean;
   list: boolean;
   all: boolean;
+  inspect: boolean;
   'block-size': string;
   'limit-rate': string | undefined;
 }
@@ -50,13 +54,14 @@ const builder = (y: Argv<CommonArgs>): Argv<FlashArgs> =>
     .option('verify-only', { type: 'boolean', default: false, describe: 'compare DEVICE with SOURCE, write nothing' })
     .option('list', { alias: 'l', type: 'boolean', default: false, describe: 'list removable drives (--all: every drive)' })
     .option('all', { type: 'boolean', default: false, describe: 'with --list: non-removable and virtual drives too' })
+    .option('inspect', { type: 'boolean', default: false, describe: "print SOURCE's partition table (MBR or GPT), write nothing" })
     .option('block-size', { type: 'string', default: '4M', requiresArg: true, describe: 'bytes per write, a multiple of 4k' })
     .option('limit-rate', { type: 'string', requiresArg: true, describe: 'cap the write rate, e.g. 20M (bytes/s)' }) as unknown as Argv<FlashArgs>;
 
 export const { run, main } = defineCommand<FlashArgs>({
   name: TOOL,
   summary: 'Write an image to drives safely, verify it, and resume after an interruption.',
-  usage: '$0 [options] SOURCE DEVICE...\n$0 --verify-only SOURCE DEVICE\n$0 --list [--all] [--json]',
+  usage: '$0 [options] SOURCE DEVICE...\n$0 --verify-only SOURCE DEVICE\n$0 --list [--all] [--json]\n$0 --inspect SOURCE [--json]',
   examples: [
     ['$0 raspios.img /dev/sdb', 'write, then read back and compare'],
     ['dl-get $URL | dl-unpack | $0 - /dev/sdb --yes', 'from a pipeline'],
@@ -67,6 +72,7 @@ export const { run, main } = defineCommand<FlashArgs>({
   handler: (args, ctx) => {
     const positionals = args._.map(String);
     if (args.list) return list(args, ctx);
+    if (args.inspect) return inspect(positionals, args, ctx);
     if (args.verifyOnly) return checkOnly(positionals, ctx);
     return flash(positionals, args, ctx);
   },
@@ -83,6 +89,25 @@ async function list(args: Args, ctx: CommandContext): Promise<number> {
   const text = args.json ? shown.map((d) => `${JSON.stringify(driveRecord(d, system))}\n`).join('') : formatDriveTable(shown, system);
   ctx.io.stdout.write(text);
   return ExitCode.OK;
+}
+
+async function inspect(positionals: string[], args: Args, ctx: CommandContext): Promise<number> {
+  const [sourceArg, ...rest] = positionals;
+  if (sourceArg === undefined || rest.length > 0) throw usageError('--inspect takes one SOURCE');
+  const { source } = await openSource(sourceArg, ctx);
+  try {
+    const table = await partitionsOf(source);
+    ctx.io.stdout.write(args.json ? `${JSON.stringify(table)}\n` : formatPartitionTable(table));
+  } finally {
+    await source.close();
+  }
+  return ExitCode.OK;
+}
+
+/** The image's partition table, when the source can be read at an offset. */
+async function partitionsOf(source: ImageSource): Promise<PartitionTable | null> {
+  if (!source.readAt) throw usageError(`cannot inspect ${source.name}: it is not a file`, 'save the image to a file first');
+  return readPartitionTable(source.readAt);
 }
 
 interface Plan {
@@ -176,7 +201,8 @@ async function confirm(plan: Plan, args: Args, ctx: CommandContext): Promise<voi
     });
   }
   const size = plan.source.size === null ? 'size unknown' : formatSize(plan.source.size);
-  io.stderr.write(`${TOOL}: this ERASES everything on:\n${plan.targets.map(describeForConfirmation).join('\n')}\nand writes ${plan.source.name} (${size}).\nType 'yes' to go on: `);
+  const table = plan.source.readAt ? `, holding ${formatPartitionTable(await partitionsOf(plan.source))}` : '.\n';
+  io.stderr.write(`${TOOL}: this ERASES everything on:\n${plan.targets.map(describeForConfirmation).join('\n')}\nand writes ${plan.source.name} (${size})${table}Type 'yes' to go on: `);
   const answer = await readLine(io.stdin, ctx.signal);
   if (!/^y(es)?$/i.test(answer.trim())) {
     throw new DlError('not confirmed: nothing was written', { code: 'DL_ERR_NOT_CONFIRMED', exitCode: ExitCode.REFUSED });

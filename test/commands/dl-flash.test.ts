@@ -178,4 +178,30 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     expect(holdsImage(t)).toBe(true);
     expect(second.events.find((e) => e.type === 'verify')).toMatchObject({ ok: true });
   });
+
+  it('--list shows removable drives only; --all --json shows loop devices with their facts', async () => {
+    const t = target();
+    const plain = await flash(['--list']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/^DEVICE\s+SIZE/);
+    expect(plain.stdout).not.toContain(t.path);
+    const all = await flash(['--list', '--all', '--json']);
+    const rows = all.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.find((r) => r.path === t.path)).toMatchObject({ size: 16 * MiB, bus: 'loop', removable: false, virtual: true, system: false, backingFile: t.file, readOnly: false });
+  });
+
+  it('--inspect prints the partitions sfdisk --json reports, and writes nothing', async () => {
+    const img = join(dir, 'parted.img');
+    writeFileSync(img, Buffer.alloc(32 * MiB));
+    execFileSync('sfdisk', ['-q', img], { input: 'label: gpt\n,8M,U\n,,L\n' });
+    const r = await flash(['--inspect', img, '--json']);
+    expect(r.code).toBe(0);
+    const mine = JSON.parse(r.stdout) as { label: string; partitions: { start: number; size: number; type: string }[] };
+    const theirs = (JSON.parse(execFileSync('sfdisk', ['--json', img], { encoding: 'utf8' })) as { partitiontable: { label: string; partitions: { start: number; size: number; type: string }[] } }).partitiontable;
+    expect(mine.label).toBe(theirs.label);
+    expect(mine.partitions.map(({ start, size, type }) => ({ start, size, type }))).toEqual(theirs.partitions.map(({ start, size, type }) => ({ start, size, type })));
+    const text = await flash(['--inspect', img]);
+    expect(text.stdout).toMatch(/^GPT /);
+    expect(text.stdout).toContain('C12A7328-F81F-11D2-BA4B-00A0C93EC93B');
+  });
 });
