@@ -21,7 +21,7 @@ export interface GetRun {
 /** Runs dl-get in process with an in-memory Io (stdout a pipe, not a terminal). */
 export async function dlGet(argv: string[], opts: { cwd?: string; env?: Record<string, string>; signal?: AbortSignal } = {}): Promise<GetRun> {
   const chunks: Buffer[] = [];
-  const mem = memoryIo({ cwd: opts.cwd, env: { DL_RETRY_FAST: '1', ...opts.env }, signal: opts.signal });
+  const mem = memoryIo({ cwd: opts.cwd, env: { ...opts.env }, signal: opts.signal });
   mem.io.stdout.removeAllListeners('data');
   mem.io.stdout.on('data', (c: Buffer) => chunks.push(c));
   const code = await run(argv, mem.io);

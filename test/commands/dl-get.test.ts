@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../servers/fault-server.js';
@@ -38,5 +38,93 @@ describe('dl-get', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.length).toBe(body.length);
     expect(sha256(r.stdout)).toBe(digest);
+  });
+});
+
+describe('dl-get options against the fault server', () => {
+  let a: FaultServer;
+  let b: FaultServer;
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    a = await startFaultServer();
+    b = await startFaultServer();
+    tmp = await tempDir();
+    b.route('/cdn/model.bin', { body });
+    a.route('/locked', { body, auth: { basic: 'alice:s3cret' } });
+    a.route('/bearer', { body, auth: { bearer: 'tok-123456' } });
+    a.route('/cookie', { body, auth: { cookie: 'sid=c00kie' } });
+    a.route('/forbidden', { body, auth: { forbidden: true } });
+    a.route('/named', { body, contentDisposition: "attachment; filename=\"x.bin\"; filename*=UTF-8''..%2F..%2F..%2Fetc%2F.evil%07%00%1B.bin" });
+    a.route('/hf/owner/repo/resolve/main/dir/model.bin', { redirect: { location: `${b.url}/cdn/model.bin` }, auth: { bearer: 'hf_secret' } });
+    a.route('/api/download/models/123', { redirect: { location: `${b.url}/cdn/model.bin` }, auth: { bearer: 'civ_secret' } });
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+    await tmp.cleanup();
+  });
+
+  it('401 fails at once (exit 69) with a credentials hint and no retries; --user gets in', async () => {
+    const before = a.stats.requests.length;
+    const denied = await dlGet([...FAST, '-o', join(tmp.dir, 'l1'), `${a.url}/locked`]);
+    expect(denied.code).toBe(69);
+    expect(a.stats.requests.length - before).toBe(1);
+    expect(denied.events.at(-1)).toMatchObject({ type: 'error', code: 'DL_ERR_HTTP_401', hint: expect.stringContaining('--user') });
+    expect(denied.events.some((e) => e.type === 'retry')).toBe(false);
+    const ok = await dlGet([...FAST, '-u', 'alice:s3cret', '-o', join(tmp.dir, 'l2'), `${a.url}/locked`]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).not.toContain('s3cret');
+    expect((await dlGet([...FAST, '-o', join(tmp.dir, 'l3'), `${a.url}/forbidden`])).code).toBe(69);
+  });
+
+  it('takes DL_BEARER_TOKEN, a netrc file and a Netscape cookie file', async () => {
+    expect((await dlGet([...FAST, '-o', join(tmp.dir, 'b1'), `${a.url}/bearer`], { env: { DL_BEARER_TOKEN: 'tok-123456' } })).code).toBe(0);
+    const netrc = join(tmp.dir, 'netrc');
+    await writeFile(netrc, 'machine 127.0.0.1 login alice password s3cret\n');
+    expect((await dlGet([...FAST, '--netrc-file', netrc, '-o', join(tmp.dir, 'n1'), `${a.url}/locked`])).code).toBe(0);
+    const jar = join(tmp.dir, 'cookies.txt');
+    await writeFile(jar, '127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\tc00kie\n');
+    expect((await dlGet([...FAST, '--cookie', jar, '-o', join(tmp.dir, 'c1'), `${a.url}/cookie`])).code).toBe(0);
+  });
+
+  it('-d DIR names the file safely from a hostile Content-Disposition', async () => {
+    const d = join(tmp.dir, 'named');
+    await mkdir(d);
+    const r = await dlGet([...FAST, '-d', d, `${a.url}/named`]);
+    expect(r.code).toBe(0);
+    expect(await readdir(d)).toEqual(['evil.bin']);
+  });
+
+  it('resolves hf:// and civitai:// with their tokens, which do not follow the redirect to the CDN', async () => {
+    const d = join(tmp.dir, 'res');
+    await mkdir(d);
+    const hf = await dlGet([...FAST, '-d', d, 'hf://owner/repo/dir/model.bin'], { env: { HF_ENDPOINT: `${a.url}/hf`, HF_TOKEN: 'hf_secret' } });
+    expect(hf.code).toBe(0);
+    expect(sha256(await readFile(join(d, 'model.bin')))).toBe(digest);
+    const civ = await dlGet([...FAST, '-o', join(d, 'civ.bin'), 'civitai://123'], { env: { CIVITAI_ENDPOINT: a.url, CIVITAI_TOKEN: 'civ_secret' } });
+    expect(civ.code).toBe(0);
+    expect(b.stats.requests.every((q) => q.headers.authorization === undefined)).toBe(true);
+    expect(a.stats.requests.filter((q) => q.path.startsWith('/hf/')).every((q) => q.headers.authorization === 'Bearer hf_secret')).toBe(true);
+  });
+
+  it('exits 65 on --expect mismatch and leaves no file; usage errors exit 64', async () => {
+    const out = join(tmp.dir, 'bad.bin');
+    const r = await dlGet([...FAST, '--expect', `sha256:${'0'.repeat(64)}`, '-o', out, `${b.url}/cdn/model.bin`]);
+    expect(r.code).toBe(65);
+    expect((await readdir(tmp.dir)).filter((f) => f.startsWith('bad.bin'))).toEqual([]);
+    expect((await dlGet(['-o', 'x', 'ftp://example.com/x'])).code).toBe(64);
+    expect((await dlGet(['--expect', 'sha256:12', '-o', 'x', `${b.url}/cdn/model.bin`])).code).toBe(64);
+    expect((await dlGet([])).code).toBe(64);
+  });
+
+  it('holds --limit-rate across all segments within 10%', async () => {
+    const rate = 1024 * 1024;
+    const t0 = Date.now();
+    const r = await dlGet([...FAST, '-s', '4', '-k', '64k', '--limit-rate', '1M', '-o', join(tmp.dir, 'rl'), `${b.url}/cdn/model.bin`]);
+    const secs = (Date.now() - t0) / 1000;
+    expect(r.code).toBe(0);
+    // The bucket starts with a 1/20 s burst; the rest is paced.
+    const expected = body.length / rate;
+    expect(secs).toBeGreaterThan(expected * 0.9);
+    expect(secs).toBeLessThan(expected * 1.1 + 0.3);
   });
 });

@@ -2,12 +2,14 @@ import { ByteRanges } from '../checkpoint/byte-ranges.js';
 import { sameIdentity, type HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import { preparePartFile, type PartFile } from '../fs/part-file.js';
+import { discardBody } from '../http/http-request.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { DownloadOptions, DownloadResult } from './download-options.js';
 import { dlGetCheckpoints } from './file-checkpoint.js';
 import { runRanged, runWhole, type RunOutcome } from './file-runs.js';
 import { verifyAndFinalize } from './finish-file.js';
 import { openSource, type Opening } from './open-source.js';
+import { canSplice } from './source-check.js';
 
 export interface FileDownloadOptions extends DownloadOptions {
   /** The final path; bytes go to `TARGET.part` until complete and verified. */
@@ -52,7 +54,7 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<Downloa
       return result;
     } catch (err) {
       // An answer never read would hold its connection (and dispatcher.close) forever.
-      if (opening.kind !== 'unsatisfiable') opening.res.body.destroy();
+      if (opening.kind !== 'unsatisfiable') discardBody(opening.res);
       if (!isDlError(err) || err.code !== 'DL_ERR_SOURCE_CHANGED' || opts.restart === false || restarts >= MAX_RESTARTS) throw err;
       opts.emit({ type: 'warn', id: opts.id, code: 'DL_WARN_RESTART', message: `${err.message}; starting over from byte 0` });
       prior = await discard(part);
@@ -80,6 +82,10 @@ async function runOpening(
     if (prior && !sameIdentity(prior.identity, opening.identity)) {
       await opening.res.body.dump().catch(() => undefined);
       return 'restart';
+    }
+    if (!prior && !canSplice(opening.identity)) {
+      startEvent(opts, opening.total, 0);
+      return { outcome: await runWhole(opts, part, opening.res, opening.total), status: 206 };
     }
     startEvent(opts, opening.total, from);
     const opened = { res: opening.res, identity: opening.identity, done: prior?.done ?? new ByteRanges() };

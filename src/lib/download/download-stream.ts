@@ -5,7 +5,7 @@ import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
 import { createMultiHasher, type MultiHasher } from '../hash/multi-hasher.js';
 import { verifyDigests } from '../hash/verify-digests.js';
-import type { HttpResponse } from '../http/http-request.js';
+import { discardBody, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -17,7 +17,7 @@ import { runOrdered } from './ordered-pieces.js';
 import { startProgress } from './progress-ticker.js';
 import { requestRange, requestWhole } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
-import { checkRangeAnswer, ifRangeOf } from './source-check.js';
+import { canSplice, checkRangeAnswer, ifRangeOf } from './source-check.js';
 
 export interface StreamDownloadOptions extends DownloadOptions {
   /** Where the bytes go, in order; not ended here (it is usually stdout). */
@@ -42,14 +42,15 @@ export async function downloadToStream(opts: StreamDownloadOptions): Promise<Dow
   const hasher = await createMultiHasher(Object.keys(opts.expect ?? {}) as Algorithm[]);
   const progress = startProgress(opts.id, opts.emit, () => hasher.bytes, total, now);
   try {
-    if (opening.kind === 'ranged' && opts.segments > 1 && opening.total >= 2 * opts.minSplitBytes) {
+    const spliceable = opening.kind === 'ranged' && canSplice(opening.identity);
+    if (opening.kind === 'ranged' && spliceable && opts.segments > 1 && opening.total >= 2 * opts.minSplitBytes) {
       const sources = new MirrorSet(opts.url, opts.mirrors ?? [], opening.identity);
       await runOrdered({ opts, out: opts.out, total: opening.total, sources, first: opening.res, onOut: (b) => hasher.update(b) });
     } else if (opening.kind !== 'unsatisfiable') {
-      await streamOne(opts, opening.res, opening.kind === 'ranged' ? opening.identity : undefined, total, hasher);
+      await streamOne(opts, opening.res, opening.kind === 'ranged' && spliceable ? opening.identity : undefined, total, hasher);
     }
   } catch (err) {
-    if (opening.kind !== 'unsatisfiable') opening.res.body.destroy();
+    if (opening.kind !== 'unsatisfiable') discardBody(opening.res);
     throw opts.out.errored ?? err;
   } finally {
     progress.stop();

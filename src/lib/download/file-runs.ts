@@ -61,7 +61,7 @@ export async function runRanged(
     await saver?.save().catch(() => undefined);
     return { total: identity.size, digests: await state.digests(), fetched: state.fetched };
   } catch (err) {
-    await new CheckpointSaver(fh, part.partPath, part.checkpointPath, identity, () => done).save().catch(() => undefined);
+    if (hasValidator(identity)) await new CheckpointSaver(fh, part.partPath, part.checkpointPath, identity, () => done).save().catch(() => undefined);
     throw err;
   } finally {
     await fh.close();
@@ -81,9 +81,10 @@ export async function runWhole(opts: DownloadOptions, part: PartFile, first: Htt
   try {
     return await retryAsync(
       async (signal) => {
+        // The opening answer may be a 206 from byte 0 (a server without validators).
         const res = pending ?? (await requestWhole(opts, opts.url, signal ?? opts.signal));
+        if (res !== pending && res.status !== 200) throw await statusError(res, redactUrl(opts.url));
         pending = undefined;
-        if (res.status !== 200) throw await statusError(res, redactUrl(opts.url));
         state = await DownloadState.create(fh, part.partPath, new ByteRanges(), algorithmsOf(opts));
         const seg = { start: 0, end: total ?? Number.POSITIVE_INFINITY, received: 0 };
         await consumeBody(res.body, seg, new BatchWriter(fh, part.partPath, 0, state.written), opts.limiter, signal ?? opts.signal);

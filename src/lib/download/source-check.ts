@@ -24,8 +24,15 @@ export function ifRangeOf(id: HttpIdentity): string | undefined {
   return id.lastModified;
 }
 
-/** True when the identity has something that can prove a later answer is the same file. */
+/** True when If-Range can be used, so a checkpoint can be resumed across runs. */
 export const hasValidator = (id: HttpIdentity): boolean => ifRangeOf(id) !== undefined;
+
+/**
+ * True when answers can be told apart if the file changes (an ETag or Last-Modified to
+ * compare on every 206). Without one, a same-size change would be spliced in unseen, so
+ * such a file is fetched as one stream from byte 0 and never pieced together.
+ */
+export const canSplice = (id: HttpIdentity): boolean => id.etag !== undefined || id.lastModified !== undefined;
 
 /**
  * Accepts an answer to `Range: bytes=from-…` for a source of known identity, or throws:
@@ -38,7 +45,9 @@ export async function checkRangeAnswer(res: HttpResponse, from: number, id: Http
   if (res.status === 206) {
     checkContentRange(header(res, 'content-range'), from, id.size, redacted);
     const etag = header(res, 'etag');
+    const lastModified = header(res, 'last-modified');
     if (etag && id.etag && etag !== id.etag) throw sourceChanged(`its ETag went from ${id.etag} to ${etag}`, redacted);
+    if (lastModified && id.lastModified && lastModified !== id.lastModified) throw sourceChanged(`it was modified again (${lastModified})`, redacted);
     return;
   }
   if (res.status === 200) {

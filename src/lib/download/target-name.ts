@@ -1,5 +1,5 @@
 import { dispositionFileName } from '../http/content-disposition.js';
-import { header, httpRequest } from '../http/http-request.js';
+import { discardBody, header, httpRequest } from '../http/http-request.js';
 import { pathInside, safeFileName, urlFileName } from '../http/safe-name.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
@@ -32,7 +32,7 @@ export async function targetInDir(opts: DownloadOptions, dir: string): Promise<s
     { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },
   );
   // Destroyed, not drained: a server that ignored the range would send the whole file.
-  res.body.destroy();
+  discardBody(res);
   const proposed = dispositionFileName(header(res, 'content-disposition')) ?? urlFileName(opts.url);
   return pathInside(dir, safeFileName(proposed));
 }

@@ -36,6 +36,15 @@ export const header = (res: Pick<HttpResponse, 'headers'>, name: string): string
 };
 
 /**
+ * Lets go of an answer we will not read: the connection closes instead of staying busy
+ * (and holding dispatcher.close). The error listener keeps the abort from being unhandled.
+ */
+export function discardBody(res: Pick<HttpResponse, 'body'>): void {
+  res.body.on('error', () => undefined);
+  res.body.destroy();
+}
+
+/**
  * One request, following redirects ourselves (not undici's interceptor) so credentials
  * are recomputed per hop: they are sent only while the hop's origin is the origin the
  * user named. Only http and https targets are followed.

@@ -82,6 +82,17 @@ describe('downloadToFile under faults', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('never pieces together a file without ETag or Last-Modified, even when a same-size change slips in', async () => {
+    const p = path();
+    const next = seededBytes(body.length, 1234);
+    srv.route(p, { body, etag: null, rate: 4 * 1024 * 1024, faults: (_req, i) => void (i === 0 && setImmediate(() => srv.route(p, { body: next, etag: null }))) });
+    const target = join(dir, 'nv.bin');
+    const r = await downloadToFile(h.options(`${srv.url}${p}`, target, { segments: 4, minSplitBytes: 16 * 1024 }));
+    expect(sha(await readFile(target))).toBe(sha256);
+    expect(srv.stats.requests.filter((q) => q.path === p)).toHaveLength(1);
+    expect(r.bytes).toBe(body.length);
+  });
+
   it('restarts from zero when the file changes mid-download, or fails with restart: false', async () => {
     const next = seededBytes(body.length + 10, 99);
     for (const restart of [true, false]) {

@@ -50,6 +50,12 @@ function drawRoute(rand: Random, body: Buffer, srv: FaultServer, path: string, v
   };
 }
 
+/** What happened in a run, for the failure message: requests as the server saw them, then events. */
+function story(srv: FaultServer, path: string, events: unknown[]): string {
+  const reqs = srv.stats.requests.filter((q) => q.path === path).map((q) => `${q.headers.range ?? '-'} if-range=${q.headers['if-range'] ?? '-'} → ${q.status ?? '?'}`);
+  return [...reqs, ...events.filter((e) => (e as { type: string }).type !== 'progress').map((e) => JSON.stringify(e))].join('\n');
+}
+
 describe('seeded soak of downloadToFile', () => {
   let srv: FaultServer;
   let h: ReturnType<typeof harness>;
@@ -74,6 +80,7 @@ describe('seeded soak of downloadToFile', () => {
       const versions = [body];
       srv.route(path, drawRoute(rand, body, srv, path, versions));
       const target = join(dir, `soak${run}.bin`);
+      const eventsBefore = h.events.length;
       const withExpect = rand() < 0.3;
       const interruptAt = rand() < 0.15 ? Math.floor(rand() * size) : -1;
       const opts = (signal?: AbortSignal) =>
@@ -99,7 +106,7 @@ describe('seeded soak of downloadToFile', () => {
         tally.ok++;
         const got = sha(await readFile(target));
         const known = versions.map(sha);
-        expect(known, `run ${run} (seed ${SEED}) wrote a file matching no version`).toContain(got);
+        expect(known, `run ${run} (seed ${SEED}) wrote a file matching no version\n${story(srv, path, h.events.slice(eventsBefore))}`).toContain(got);
         if (withExpect) expect(got).toBe(sha(body));
       } else {
         tally.failed++;
