@@ -8,7 +8,8 @@ import { blockDevicesOf } from '../lib/device/dev-number.js';
 import { formatSize, type Drive } from '../lib/device/drive.js';
 import { flashJob } from '../lib/device/flash-job.js';
 import { describeForConfirmation, driveRecord, formatDriveTable, usbWarning } from '../lib/device/format-drives.js';
-import { fileSource, streamSource, type ImageSource } from '../lib/device/image-source.js';
+import { decodedStream, openFileImage, urlImage } from '../lib/device/compose-source.js';
+import type { ImageSource } from '../lib/device/image-source.js';
 import { driveHolding, listDrives } from '../lib/device/list-drives.js';
 import { readMountTables, type MountTables } from '../lib/device/mount-table.js';
 import { openDevice, type DeviceHandle } from '../lib/device/open-device.js';
@@ -22,6 +23,9 @@ import { formatPartitionTable } from '../lib/partition/format-partition-table.js
 import type { PartitionTable } from '../lib/partition/partition-table.js';
 import { readPartitionTable } from '../lib/partition/read-partition-table.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
+import { createDispatcher } from '../lib/http/dispatcher.js';
+import { redactUrl } from '../lib/redact/redact-url.js';
+import { DEFAULT_RETRY_POLICY } from '../lib/retry/retry-policy.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
 
 /**
@@ -175,15 +179,29 @@ async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ct
   return { source, identity, targets };
 }
 
+const isUrl = (arg: string): boolean => /^https?:\/\//i.test(arg);
+
+/**
+ * The image: a file (read in place, or decoded when compressed), an http(s) URL, or '-'.
+ * Streams are named by what they are and proved by content on resume (the skipped bytes
+ * must hash to the checkpoint's digests), so their identity is only their name.
+ */
 async function openSource(arg: string, ctx: CommandContext): Promise<{ source: ImageSource; identity: SourceIdentity }> {
-  if (arg === '-') return { source: streamSource('-', ctx.io.stdin), identity: { type: 'file', path: '-', size: 0, mtimeMs: 0 } };
+  const streamed = (path: string): SourceIdentity => ({ type: 'file', path, size: 0, mtimeMs: 0 });
+  if (arg === '-') return { source: await decodedStream('-', ctx.io.stdin as AsyncIterable<Buffer>, ctx.signal), identity: streamed('-') };
+  if (isUrl(arg)) {
+    const dispatcher = createDispatcher({ env: ctx.io.env });
+    const retry = { ...DEFAULT_RETRY_POLICY };
+    const source = await urlImage(arg, { dispatcher, retry, stallTimeoutMs: 30_000, segments: 4, signal: ctx.signal, emit: (e) => ctx.progress.emit(e) });
+    return { source: { ...source, close: () => source.close().then(() => dispatcher.close()) }, identity: streamed(redactUrl(arg)) };
+  }
   const path = await realpath(resolve(ctx.io.cwd, arg)).catch(() => resolve(ctx.io.cwd, arg));
   const identity = await identityOfFile(path);
-  return { source: await fileSource(path, arg), identity };
+  return { source: await openFileImage(path, arg, ctx.signal), identity };
 }
 
 async function sourceDrivesOf(arg: string, ctx: CommandContext, drives: Drive[], tables: MountTables): Promise<Set<string>> {
-  if (arg === '-') return new Set();
+  if (arg === '-' || isUrl(arg)) return new Set();
   const devs = await blockDevicesOf(resolve(ctx.io.cwd, arg), tables.mounts);
   return new Set(devs.flatMap((dev) => driveHolding(drives, dev)?.path ?? []));
 }
