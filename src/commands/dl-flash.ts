@@ -18,6 +18,10 @@ import { assertSafeTarget } from '../lib/device/safety-check.js';
 import { findSystemDrives } from '../lib/device/system-drives.js';
 import { unmountDrive } from '../lib/device/unmount-drive.js';
 import { verifyOnly } from '../lib/device/verify-only.js';
+import type { Bmap } from '../lib/bmap/bmap-file.js';
+import { findBmap, loadBmap } from '../lib/bmap/find-bmap.js';
+import { flashWithBmap } from '../lib/bmap/flash-bmap.js';
+import type { EventInput } from '../lib/events/types.js';
 import { parseByteSize } from '../lib/download/parse-byte-size.js';
 import { formatPartitionTable } from '../lib/partition/format-partition-table.js';
 import type { PartitionTable } from '../lib/partition/partition-table.js';
@@ -44,6 +48,7 @@ interface FlashArgs extends YesArgs, ResumeArgs {
   inspect: boolean;
   'block-size': string;
   'limit-rate': string | undefined;
+  bmap: string | undefined;
 }
 type Args = CommandArgs<FlashArgs>;
 
@@ -60,6 +65,7 @@ const builder = (y: Argv<CommonArgs>): Argv<FlashArgs> =>
     .option('all', { type: 'boolean', default: false, describe: 'with --list: non-removable and virtual drives too' })
     .option('inspect', { type: 'boolean', default: false, describe: "print SOURCE's partition table (MBR or GPT), write nothing" })
     .option('block-size', { type: 'string', default: '4M', requiresArg: true, describe: 'bytes per write, a multiple of 4k' })
+    .option('bmap', { type: 'string', requiresArg: true, describe: "write only the blocks bmaptool's FILE maps (IMAGE.bmap beside the image is picked up)" })
     .option('limit-rate', { type: 'string', requiresArg: true, describe: 'cap the write rate, e.g. 20M (bytes/s)' }) as unknown as Argv<FlashArgs>;
 
 export const { run, main } = defineCommand<FlashArgs>({
@@ -126,26 +132,27 @@ async function flash(positionals: string[], args: Args, ctx: CommandContext): Pr
   const blockSize = parseByteSize(args.blockSize, '--block-size');
   if (blockSize % 4096 !== 0) throw usageError(`--block-size ${args.blockSize}: not a multiple of 4k`);
   const limiter = args.limitRate === undefined ? undefined : createRateLimiter(parseByteSize(args.limitRate, '--limit-rate'));
-  const plan = await planWrite(sourceArg, deviceArgs, args, ctx);
+  const bmap = await bmapFor(sourceArg, args, ctx);
+  const plan = await planWrite(sourceArg, deviceArgs, args, ctx, bmap?.imageSize);
   try {
     await confirm(plan, args, ctx);
     for (const t of plan.targets.filter((d) => d.mountpoints.length > 0)) await unmountDrive(t);
     const handles = await openAll(plan.targets);
     try {
-      const result = await flashJob({
+      const job = {
         source: plan.source,
-        sourceIdentity: plan.identity,
         handles,
-        checkpointDir: await checkpointDir(ctx),
-        resume: args.resume,
         verify: args.verify,
         blockSize,
         inFlight: IN_FLIGHT,
         ...(limiter ? { limiter } : {}),
         signal: ctx.signal,
-        emit: (e) => ctx.progress.emit(e),
+        emit: (e: EventInput) => ctx.progress.emit(e),
         warn: ctx.warn,
-      });
+      };
+      const result = bmap
+        ? await flashWithBmap({ ...job, bmap })
+        : await flashJob({ ...job, sourceIdentity: plan.identity, checkpointDir: await checkpointDir(ctx), resume: args.resume });
       if (result.failed.length === 0) return ExitCode.OK;
       const first = result.failed[0]!.error;
       throw new DlError(`${result.failed.length} of ${handles.length} drives failed: ${first.message}`, { code: first.code, exitCode: first.exitCode, hint: first.hint });
@@ -157,8 +164,17 @@ async function flash(positionals: string[], args: Args, ctx: CommandContext): Pr
   }
 }
 
+/** --bmap FILE, else a map beside a file image (bmaptool's names), else none. */
+async function bmapFor(sourceArg: string, args: Args, ctx: CommandContext): Promise<Bmap | undefined> {
+  if (args.bmap !== undefined) return loadBmap(resolve(ctx.io.cwd, args.bmap));
+  if (sourceArg === '-' || isUrl(sourceArg)) return undefined;
+  const found = await findBmap(resolve(ctx.io.cwd, sourceArg));
+  if (found) ctx.warn('DL_WARN_BMAP_SIDECAR', `using ${found.path}: writing only its mapped blocks`);
+  return found?.bmap;
+}
+
 /** Source, drives, and every refusal decided before a byte is written. */
-async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ctx: CommandContext): Promise<Plan> {
+async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ctx: CommandContext, imageSize?: number): Promise<Plan> {
   const drives = await listDrives();
   const tables = await readMountTables();
   const targets = await Promise.all(deviceArgs.map((a) => resolveTarget(resolve(ctx.io.cwd, a), drives)));
@@ -168,7 +184,7 @@ async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ct
     const systemDrives = await findSystemDrives(drives, tables);
     const sourceDrives = await sourceDrivesOf(sourceArg, ctx, drives, tables);
     for (const target of targets) {
-      assertSafeTarget({ target, systemDrives, sourceDrives, imageSize: source.size, force: args.force, unmount: args.unmount });
+      assertSafeTarget({ target, systemDrives, sourceDrives, imageSize: imageSize ?? source.size, force: args.force, unmount: args.unmount });
       const w = usbWarning(target);
       if (w) ctx.warn('DL_WARN_USB_SPEED', w, target.path);
     }

@@ -86,3 +86,43 @@ export async function firstBadByte(handle: DeviceHandle, expected: Buffer, start
   for (let i = 0; i < expected.length; i++) if (b[i] !== expected[i]) return start + i;
   return -1;
 }
+
+/**
+ * Reads the drive's [start, end) ranges in order, several reads in flight, handing each
+ * piece to `onData` in order (checksums that need order: bmap ranges).
+ */
+export async function readRanges(
+  handle: DeviceHandle,
+  ranges: readonly (readonly [number, number])[],
+  onData: (bytes: Buffer, position: number) => void,
+  opts: { readSize?: number; inFlight?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  const readSize = opts.readSize ?? 4 << 20;
+  const pool = new AlignedPool(opts.inFlight ?? 4, readSize);
+  const queue: { buf: Buffer; position: number; length: number; done: Promise<void> }[] = [];
+  const drain = async (): Promise<void> => {
+    const head = queue.shift()!;
+    try {
+      await head.done;
+      onData(head.buf.subarray(0, head.length), head.position);
+    } finally {
+      pool.release(head.buf);
+    }
+  };
+  try {
+    for (const [start, end] of ranges) {
+      for (let position = start; position < end; position += readSize) {
+        if (queue.length === pool.count) await drain();
+        opts.signal?.throwIfAborted();
+        const buf = await pool.acquire(opts.signal);
+        const length = Math.min(readSize, end - position);
+        const done = readFully(handle, buf, length, position);
+        done.catch(() => undefined);
+        queue.push({ buf, position, length, done });
+      }
+    }
+    while (queue.length > 0) await drain();
+  } finally {
+    await Promise.allSettled(queue.map((q) => q.done));
+  }
+}
