@@ -142,6 +142,7 @@ async function driveBench(given: string, args: Args, ctx: CommandContext, emit: 
   try {
     const run: RunContext = { target, info: targetInfo(target, drive), signal: ctx.signal, emit, ...(args.runtime ? { maxMs: args.runtime * 1000 } : {}) };
     if (args.direct && !target.direct) ctx.warn('DL_WARN_NO_DIRECT', `${given} refused O_DIRECT: buffered I/O, timed to fdatasync`);
+    if (drive?.usb?.degraded) ctx.warn('DL_WARN_USB2_LINK', `${drive.path} is a USB 3 drive on a ${drive.usb.speedMbps} Mb/s link: try another port or cable`);
     if (args.verifyCapacity) return await runCapacity(run, drive!.size);
     if (settings.mode === 'read' && !drive) await layOut(target, settings, args, ctx);
     if (args.testBlockSizes) return await runSweep(run, settings, (args.runtime ?? SWEEP_SECONDS) * 1000);

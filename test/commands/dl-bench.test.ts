@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +22,8 @@ interface Ran {
   events: () => Record<string, any>[];
 }
 
-async function bench(args: string[]): Promise<Ran> {
-  const m = memoryIo();
+async function bench(args: string[], signal?: AbortSignal): Promise<Ran> {
+  const m = memoryIo(signal ? { signal } : {});
   const code = await run(args, m.io);
   return {
     code,
@@ -89,6 +90,16 @@ describe('dl-bench on a file', () => {
     expect(r.stderr).toMatch(/\x1b\[3[1-4]mwrite 1\/1: 4\.0 MiB in [\d.]+s, /);
   });
 
+  it('stops at once with status 130 when interrupted', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const began = Date.now();
+    const r = await bench(['--size', '64G', '--block-size', '64K', '--progress', 'none', join(dir, 'int.img')], ac.signal);
+    expect(r.code).toBe(130);
+    expect(Date.now() - began).toBeLessThan(5000);
+    rmSync(join(dir, 'int.img'));
+  });
+
   it('refuses bad settings with status 64', async () => {
     for (const args of [['-b', '1000'], ['--passes', '0'], ['--verify-capacity'], ['--test-block-sizes', '--verify-capacity']]) {
       expect((await bench([...args, join(dir, 'x.img')])).code, args.join(' ')).toBe(64);
@@ -123,6 +134,23 @@ describe.skipIf(loopSkipReason)(`dl-bench on a loop device${loopSkipReason ? ` (
     const r = await bench(['--read', '--json', loop.path]);
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ settings: { mode: 'read', size: 16 * MiB } });
+  });
+
+  it('refuses a mounted drive (77) unless --unmount, which unmounts it first', async () => {
+    const mnt = join(dir, 'mnt');
+    execFileSync('mkfs.ext4', ['-q', '-F', loop.path]);
+    execFileSync('mkdir', ['-p', mnt]);
+    execFileSync('mount', [loop.path, mnt]);
+    try {
+      const refused = await bench(['--size', '1M', '--yes', '--force', loop.path]);
+      expect(refused.code).toBe(77);
+      expect(refused.stderr).toMatch(/mounted/);
+      const r = await bench(['--size', '1M', '--yes', '--force', '--unmount', '--json', loop.path]);
+      expect(r.code).toBe(0);
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(mnt);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
   });
 
   it('--verify-capacity passes an honest drive', async () => {
