@@ -5,7 +5,7 @@ import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
 import { createMultiHasher, type MultiHasher } from '../hash/multi-hasher.js';
 import { verifyDigests } from '../hash/verify-digests.js';
-import { discardBody, type HttpResponse } from '../http/http-request.js';
+import { contentLength, discardBody, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -79,11 +79,14 @@ function checkDigests(opts: StreamDownloadOptions, digests: Digests): void {
  */
 async function streamOne(opts: StreamDownloadOptions, first: HttpResponse, identity: HttpIdentity | undefined, total: number | null, hasher: MultiHasher): Promise<void> {
   let pending: HttpResponse | undefined = first;
+  let expected = total;
   await retryAsync(
     async (sig) => {
       const signal = sig ?? opts.signal;
       const sent = hasher.bytes;
       const res = pending ?? (await reopen(opts, identity, sent, signal));
+      // A fresh whole answer (nothing sent yet) has its own length: the file may have changed.
+      if (res !== pending && sent === 0 && identity === undefined) expected = contentLength(res);
       pending = undefined;
       const tap = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
         for await (const chunk of source) {
@@ -97,7 +100,7 @@ async function streamOne(opts: StreamDownloadOptions, first: HttpResponse, ident
       } catch (err) {
         throw opts.out.errored ? outputClosed(opts.out.errored) : networkError(err, signal);
       }
-      if (total !== null && hasher.bytes < total) throw shortBody(hasher.bytes, total);
+      if (expected !== null && hasher.bytes < expected) throw shortBody(hasher.bytes, expected);
     },
     opts.retry,
     { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },

@@ -3,7 +3,7 @@ import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import type { PartFile } from '../fs/part-file.js';
 import { fsError } from '../fs/fs-error.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
-import type { HttpResponse } from '../http/http-request.js';
+import { contentLength, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -84,9 +84,12 @@ export async function runWhole(opts: DownloadOptions, part: PartFile, first: Htt
         // The opening answer may be a 206 from byte 0 (a server without validators).
         const res = pending ?? (await requestWhole(opts, opts.url, signal ?? opts.signal));
         if (res !== pending && res.status !== 200) throw await statusError(res, redactUrl(opts.url));
+        // Each attempt is a fresh download: its own length, not the first answer's (the
+        // file may have changed in between).
+        const length = res === pending ? total : contentLength(res);
         pending = undefined;
         state = await DownloadState.create(fh, part.partPath, new ByteRanges(), algorithmsOf(opts));
-        const seg = { start: 0, end: total ?? Number.POSITIVE_INFINITY, received: 0 };
+        const seg = { start: 0, end: length ?? Number.POSITIVE_INFINITY, received: 0 };
         await consumeBody(res.body, seg, new BatchWriter(fh, part.partPath, 0, state.written), opts.limiter, signal ?? opts.signal);
         await fh.truncate(seg.received).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
         return { total: seg.received, digests: await state.digests(), fetched: state.fetched };

@@ -43,7 +43,9 @@ export class MirrorSet {
 
   /** The identity to check an answer of `source` against, learning a mirror's on first contact. */
   identityFor(source: Source, res: HttpResponse): HttpIdentity {
+    // Only a 206 teaches a mirror's identity; anything else is judged against the URL's.
     if (source.identity) return source.identity;
+    if (res.status !== 206) return this.identity;
     const theirs = identityOf(source.url, res, this.identity.size);
     const a = this.identity.etag;
     const b = header(res, 'etag');

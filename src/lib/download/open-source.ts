@@ -1,7 +1,7 @@
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { checkContentRange, unsatisfiedTotal } from '../http/content-range.js';
-import { header, type HttpResponse } from '../http/http-request.js';
+import { contentLength, header, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -42,8 +42,7 @@ export function openSource(opts: DownloadOptions, url: string, from: number, pri
         return { kind: 'ranged', res, total: cr.total, identity: identityOf(url, res, cr.total) };
       }
       if (res.status === 200) {
-        const length = header(res, 'content-length');
-        const total = length !== undefined && /^\d+$/.test(length) ? Number(length) : null;
+        const total = contentLength(res);
         return { kind: 'whole', res, total, identity: identityOf(url, res, total ?? 0) };
       }
       throw await statusError(res, redacted);

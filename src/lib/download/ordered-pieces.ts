@@ -108,7 +108,7 @@ async function fetchPiece(job: OrderedJob, source: Source, start: number, end: n
   await retryAsync(
     async () => {
       const res = pending ?? (await requestRange(job.opts, source.url, ctx.signal, start + got, end, job.sources.ifRange(source)));
-      if (pending === undefined) await checkRangeAnswer(res, start + got, job.sources.identityFor(source, res), source.url);
+      if (pending === undefined) await checkRangeAnswer(res, start + got, () => job.sources.identityFor(source, res), source.url);
       pending = undefined;
       try {
         for await (const chunk of res.body as AsyncIterable<Buffer>) {

@@ -77,7 +77,7 @@ async function fetchSegment(job: SegmentsJob, seg: Segment, source: Source, ctx:
     async () => {
       if (seg.received >= seg.end) return;
       const res = pending ?? (await requestRange(opts, source.url, ctx.signal, seg.received, seg.end, job.sources.ifRange(source)));
-      if (pending === undefined) await checkRangeAnswer(res, seg.received, job.sources.identityFor(source, res), source.url);
+      if (pending === undefined) await checkRangeAnswer(res, seg.received, () => job.sources.identityFor(source, res), source.url);
       pending = undefined;
       const writer = new BatchWriter(job.fh, job.path, seg.received, job.onWritten);
       await consumeBody(res.body, seg, writer, opts.limiter, ctx.signal);

@@ -1,7 +1,7 @@
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { checkContentRange, sourceChanged } from '../http/content-range.js';
-import { header, type HttpResponse } from '../http/http-request.js';
+import { discardBody, header, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 
@@ -38,9 +38,19 @@ export const canSplice = (id: HttpIdentity): boolean => id.etag !== undefined ||
  * Accepts an answer to `Range: bytes=from-…` for a source of known identity, or throws:
  * a 206 must start at `from`, keep the size and the ETag; a 200 is never spliced (the
  * file changed when its ETag did, else the server ignored Range — retryable); other
- * statuses become their HTTP error.
+ * statuses become their HTTP error. A refused answer's body is let go. `id` may be a
+ * function (a mirror's identity is learnt from this very answer).
  */
-export async function checkRangeAnswer(res: HttpResponse, from: number, id: HttpIdentity, url: string): Promise<void> {
+export async function checkRangeAnswer(res: HttpResponse, from: number, id: HttpIdentity | (() => HttpIdentity), url: string): Promise<void> {
+  try {
+    await check(res, from, typeof id === 'function' ? id() : id, url);
+  } catch (err) {
+    discardBody(res);
+    throw err;
+  }
+}
+
+async function check(res: HttpResponse, from: number, id: HttpIdentity, url: string): Promise<void> {
   const redacted = redactUrl(url);
   if (res.status === 206) {
     checkContentRange(header(res, 'content-range'), from, id.size, redacted);

@@ -35,6 +35,12 @@ export const header = (res: Pick<HttpResponse, 'headers'>, name: string): string
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** The Content-Length of an answer, or null when absent or malformed. */
+export function contentLength(res: Pick<HttpResponse, 'headers'>): number | null {
+  const v = header(res, 'content-length');
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
+}
+
 /**
  * Lets go of an answer we will not read: the connection closes instead of staying busy
  * (and holding dispatcher.close). The error listener keeps the abort from being unhandled.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadToFile } from '../../../src/lib/download/download-file.js';
@@ -99,6 +99,8 @@ describe('seeded soak of downloadToFile', () => {
         o.emit = (e) => void (e.type === 'progress' && e.bytes >= interruptAt && ac.abort());
         const first = await downloadToFile(o).then(() => 'ok', (e: { code?: string }) => e.code);
         if (first !== 'ok') tally.interrupted++;
+        // Finished before the abort landed: start the second run from nothing again.
+        else await rm(target);
       }
       const outcome = await downloadToFile(opts()).then(() => 'ok', (e: unknown) => e);
       const files = await readdir(dir);
