@@ -7,7 +7,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
 /** Rows of cells as left-aligned columns, two spaces apart. */
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n') + '\n';
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /** "USB 3.20 at 5000 Mb/s", with a warning when a USB 3 drive runs at USB 2 speed. */
@@ -17,11 +17,12 @@ export function usbLine(t: TargetInfo): string | undefined {
   return `${v} at ${t.usb.speedMbps} Mb/s${t.usb.degraded ? ' (a USB 3 drive on a USB 2 link: try another port or cable)' : ''}`;
 }
 
-function header(t: TargetInfo, s?: Settings): string {
+/** `blocks`: what the mode line says of the block size (a sweep has many). */
+function header(t: TargetInfo, s?: Settings, blocks = s && `${formatSize(s.blockSize)} blocks`): string {
   const rows = [['target', t.description]];
   const usb = usbLine(t);
   if (usb) rows.push(['link', usb]);
-  if (s) rows.push(['mode', `${s.mode}, ${t.direct ? 'O_DIRECT' : 'buffered'}, ${formatSize(s.blockSize)} blocks, ${s.pattern}, iodepth ${s.iodepth}, ${formatSize(s.size)}`]);
+  if (s) rows.push(['mode', `${s.mode}, ${t.direct ? 'O_DIRECT' : 'buffered'}, ${blocks}, ${s.pattern}, iodepth ${s.iodepth}, ${formatSize(s.size)}`]);
   return table(rows);
 }
 
@@ -35,7 +36,8 @@ export function formatReport(r: BenchResult): string {
     }
     case 'block-sizes': {
       const rows = [['block', 'bytes', 'time', 'speed', ''], ...r.rows.map((p) => [formatSize(p.blockSize), formatSize(p.bytes), seconds(p.durationMs), rate(p.bytesPerSecond), p.blockSize === r.best.blockSize ? '<- best' : ''])];
-      return `${header(r.target, r.settings)}\n${table(rows)}\nbest block size: ${formatSize(r.best.blockSize)} (${rate(r.best.bytesPerSecond)}): dl-flash --block-size ${r.best.blockSizeArg}\n`;
+      const sizes = `${formatSize(r.rows[0]!.blockSize)} to ${formatSize(r.rows.at(-1)!.blockSize)} blocks`;
+      return `${header(r.target, r.settings, sizes)}\n${table(rows)}\nbest block size: ${formatSize(r.best.blockSize)} (${rate(r.best.bytesPerSecond)}): dl-flash --block-size ${r.best.blockSizeArg}\n`;
     }
     case 'capacity': {
       const c = r.capacity;
