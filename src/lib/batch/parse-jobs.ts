@@ -96,7 +96,7 @@ function objectJob(text: string): JobSpec {
 function parseLine(raw: string): JobSpec | undefined {
   const text = raw.trim();
   if (text === '' || text.startsWith('#')) return undefined;
-  if (text.startsWith('{')) return objectJob(text);
+  if (text.startsWith('{') || text.startsWith('[')) return objectJob(text);
   return { url: checkUrl(text, 'url'), priority: 0 };
 }
 
