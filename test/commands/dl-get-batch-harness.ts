@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { run } from '../../src/commands/dl-get.js';
 import { memoryIo } from '../cli/memory-io.js';
 import { assertValidEvents } from '../helpers/validate-events.js';
@@ -32,4 +35,24 @@ export async function batchGet(argv: string[], opts: { cwd: string; env?: Record
   const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
   const summary = lines.find((l) => 'summary' in l)?.summary as Record<string, unknown> | undefined;
   return { code, stdout, stderr, events, results: lines.filter((l) => !('summary' in l)), summary };
+}
+
+// Inside the repo, so that the bundle's bare imports (rxjs, undici…) resolve.
+const BUNDLE_DIR = fileURLToPath(new URL('../../node_modules/.cache/dlkit-tests/', import.meta.url));
+
+/** dl-get from src as one runnable file (for tests that need a real process), and its cleanup. */
+export async function bundleDlGet(): Promise<{ path: string; remove(): Promise<void> }> {
+  await mkdir(BUNDLE_DIR, { recursive: true });
+  const path = join(BUNDLE_DIR, `dl-get-${process.pid}-${Math.random().toString(36).slice(2, 8)}.mjs`);
+  await build({
+    entryPoints: [fileURLToPath(new URL('fixtures/dl-get-main.ts', import.meta.url))],
+    outfile: path,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  return { path, remove: () => rm(path, { force: true }) };
 }

@@ -1,19 +1,15 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../servers/fault-server.js';
-import { batchGet, hookSkipReason } from './dl-get-batch-harness.js';
+import { batchGet, bundleDlGet, hookSkipReason } from './dl-get-batch-harness.js';
 
 const FILES = 12;
 const SIZE = 192 * 1024;
-// Bundled next to node_modules so the bundle's bare imports (rxjs, undici…) resolve.
-const BUNDLE_DIR = fileURLToPath(new URL('../../node_modules/.cache/dlkit-tests/', import.meta.url));
 
 /** Job-list lines whose jobs the journal says ended. */
 async function finishedLines(history: string): Promise<Set<number>> {
@@ -25,22 +21,11 @@ async function finishedLines(history: string): Promise<Set<number>> {
 describe.skipIf(hookSkipReason())('dl-get -i: SIGKILL mid-batch, then --resume-all', () => {
   let srv: FaultServer;
   let dir: string;
-  let bundle: string;
+  let bundle: Awaited<ReturnType<typeof bundleDlGet>>;
   const bodies = Array.from({ length: FILES }, () => randomBytes(SIZE));
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dlkit-batch-kill-'));
-    await mkdir(BUNDLE_DIR, { recursive: true });
-    bundle = join(BUNDLE_DIR, `dl-get-${process.pid}.mjs`);
-    await build({
-      entryPoints: [fileURLToPath(new URL('fixtures/dl-get-main.ts', import.meta.url))],
-      outfile: bundle,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'error',
-    });
+    bundle = await bundleDlGet();
     // Slow routes: each file takes about 0.75 s, so the kill lands mid-batch.
     const routes = Object.fromEntries(bodies.map((body, i) => [`/f${i}`, { body, rate: 256 * 1024 }]));
     srv = await startFaultServer({ routes });
@@ -48,14 +33,14 @@ describe.skipIf(hookSkipReason())('dl-get -i: SIGKILL mid-batch, then --resume-a
   afterAll(async () => {
     await srv.close();
     await rm(dir, { recursive: true, force: true });
-    await rm(bundle, { force: true });
+    await bundle.remove();
   });
 
   it('every job completes, and jobs finished before the kill are not fetched again', async () => {
     const env = { ...process.env, XDG_STATE_HOME: join(dir, 'state') };
     const history = join(dir, 'state', 'dlkit', 'history.ndjson');
     await writeFile(join(dir, 'list.txt'), bodies.map((_, i) => `${srv.url}/f${i}`).join('\n'));
-    const child = spawn(process.execPath, [bundle, '-i', 'list.txt', '-j', '3', '-q'], { cwd: dir, env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bundle.path, '-i', 'list.txt', '-j', '3', '-q'], { cwd: dir, env, stdio: 'ignore' });
     const exited = new Promise((r) => child.on('close', (_code, signal) => r(signal)));
     const ended = async (): Promise<string[]> =>
       (await readFile(history, 'utf8').catch(() => '')).split('\n').filter((l) => l.includes('"event":"end"'));

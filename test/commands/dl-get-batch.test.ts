@@ -127,6 +127,8 @@ describe.skipIf(hookSkipReason())('dl-get -i: jobs, failures, order, metrics', (
         '/flaky': { body: good[0], faults: [{ kind: 'status', status: 503 }] },
         '/down': { body: good[0], faults: () => ({ kind: 'status', status: 503 }) },
         '/flaky-metrics': { body: good[0], faults: [{ kind: 'status', status: 503 }] },
+        '/slow1': { body: randomBytes(96 * 1024), rate: 96 * 1024 },
+        '/slow2': { body: randomBytes(96 * 1024), rate: 96 * 1024 },
       },
     });
   });
@@ -218,6 +220,16 @@ describe.skipIf(hookSkipReason())('dl-get -i: jobs, failures, order, metrics', (
     ]);
     expect(by.dlkit_batch_retries_total?.metrics).toEqual([{ labels: { host }, value: '1' }]);
     expect(by.dlkit_batch_active_downloads?.metrics).toEqual([{ value: '0' }]);
+  });
+
+  it('on a terminal: one line per running job and a total line with its ETA', async () => {
+    const out = await freshDir('tty');
+    const r = await batchGet(['-i', '-', '-j', '2', '--progress', 'tty', '--retries', '1'], { cwd: out, stdin: `${srv.url}/slow1\n${srv.url}/slow2\n` });
+    expect(r.code).toBe(0);
+    // A redraw: back up over the block, then one erased line per item.
+    const frames = r.stderr.split('\x1b[J').map((f) => f.split('\x1b[2K').slice(1).map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
+    const full = frames.find((lines) => lines.some((l) => l.startsWith('slow1')) && lines.some((l) => l.startsWith('slow2')));
+    expect(full?.find((l) => l.startsWith('total (2 jobs)'))).toMatch(/ETA/);
   });
 
   it('no metrics file appears unless asked for', async () => {

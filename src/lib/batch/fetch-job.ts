@@ -1,10 +1,12 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { localCopy } from '../cache/local-copy.js';
 import { probeIdentity } from '../cache/probe-identity.js';
 import type { ContentStore } from '../cache/content-store.js';
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { downloadToFile, type FileDownloadOptions } from '../download/download-file.js';
 import { hasValidator } from '../download/source-check.js';
+import { fsError } from '../fs/fs-error.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
 import { hashFile } from '../hash/hash-file.js';
 import type { Credentials } from '../http/credentials.js';
@@ -54,6 +56,8 @@ export async function fetchJob(job: BatchJob, ctx: FetchContext, emit: FileDownl
   };
   const kept = ctx.skipExisting ? await completeOnDisk(opts) : undefined;
   if (kept) return kept;
+  // As aria2c and wget -P do: a job list may name outputs in directories not made yet.
+  await mkdir(dirname(job.target), { recursive: true }).catch((err: unknown) => Promise.reject(fsError(err, dirname(job.target), 'create')));
   return once(ctx.producing, dedupeKey(job), opts, () => fromCacheOrNetwork(opts, ctx.store));
 }
 

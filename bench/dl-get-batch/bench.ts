@@ -1,0 +1,108 @@
+// What bench/dl-get-batch measures, on one private nginx on 127.0.0.1:
+//  1. files per second: FILES files of 64 KiB fetched with `dl-get -i LIST -j 16` and with
+//     `aria2c -i LIST -j16`, each into a fresh directory on the same disk (target ≥ 1.0);
+//  2. startup to first byte: spawn to the first byte on stdout of `dl-get URL` and of
+//     `curl -s URL` for one 1 KiB file (target: ours ≤ 1.5× curl's time).
+// Runs alternate who goes first; medians; `ratio dlkit/peer = X` is ours/theirs for
+// throughput, and theirs/ours for time, so > 1 means we are faster in both lines.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startNginx } from '../../test/servers/nginx.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    files: { type: 'string' },
+    ours: { type: 'string' },
+  },
+});
+const FILES = Number(opt.files ?? (opt.quick ? 500 : 2000));
+const RUNS = Number(opt.runs ?? (opt.quick ? 3 : 5));
+const TTFB_RUNS = opt.quick ? 7 : 15;
+const ours = (opt.ours ?? 'node bin/dl-get.js').split(' ');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+function timed(cmd: string[], cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const p = spawn(cmd[0]!, cmd.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (c: Buffer) => (err += String(c)));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve((performance.now() - t) / 1000) : reject(new Error(`${cmd.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+/** Milliseconds from spawn to the first byte on the child's stdout. */
+function firstByte(cmd: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const p = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    let at: number | undefined;
+    p.stdout.once('data', () => (at = performance.now() - t));
+    p.stdout.resume();
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 && at !== undefined ? resolve(at) : reject(new Error(`${cmd.join(' ')} exited ${code}`))));
+  });
+}
+
+async function filesPerSecond(work: string, list: string): Promise<void> {
+  const cmds = {
+    ours: (dir: string) => [...ours, '-i', list, '-j', '16', '-d', dir, '-q'],
+    peer: (dir: string) => ['aria2c', '-q', '-i', list, '-j16', '-d', dir],
+  };
+  const rates: Record<'ours' | 'peer', number[]> = { ours: [], peer: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const who of i % 2 ? (['peer', 'ours'] as const) : (['ours', 'peer'] as const)) {
+      const dir = join(work, `${who}-${i}`);
+      await mkdir(dir);
+      const seconds = await timed(cmds[who](dir), work);
+      const got = (await readdir(dir)).length;
+      if (got !== FILES) throw new Error(`${who} left ${got} files, not ${FILES}`);
+      rates[who].push(FILES / seconds);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const [o, p] = [median(rates.ours), median(rates.peer)];
+  console.log(`files/s  ${FILES} × 64 KiB, -j 16: dlkit ${o.toFixed(0)}  aria2c ${p.toFixed(0)}  ratio dlkit/peer = ${(o / p).toFixed(2)}  (target ≥ 1.0)`);
+}
+
+async function timeToFirstByte(url: string): Promise<void> {
+  const ms: Record<'ours' | 'peer', number[]> = { ours: [], peer: [] };
+  for (let i = 0; i < TTFB_RUNS; i++) {
+    for (const who of i % 2 ? (['peer', 'ours'] as const) : (['ours', 'peer'] as const)) {
+      ms[who].push(await firstByte(who === 'ours' ? [...ours, '-q', url] : ['curl', '-s', url]));
+    }
+  }
+  const [o, p] = [median(ms.ours), median(ms.peer)];
+  console.log(`first byte of one 1 KiB file: dlkit ${o.toFixed(0)} ms  curl ${p.toFixed(0)} ms  ratio dlkit/peer = ${(p / o).toFixed(2)}  (ours ${(o / p).toFixed(2)}× curl's time; target ≤ 1.5×)`);
+}
+
+async function main(): Promise<void> {
+  for (const tool of ['aria2c', 'curl']) if (!have(tool)) throw new Error(`${tool} is not installed (apt-get install ${tool === 'aria2c' ? 'aria2' : tool})`);
+  const work = await mkdtemp(join(tmpdir(), 'dlkit-bench-batch-'));
+  const root = join(work, 'www');
+  await mkdir(root);
+  for (let i = 0; i < FILES; i++) await writeFile(join(root, `f${i}.bin`), randomBytes(64 * 1024));
+  await writeFile(join(root, 'small'), randomBytes(1024));
+  const nginx = await startNginx({ root });
+  try {
+    const list = join(work, 'list.txt');
+    await writeFile(list, Array.from({ length: FILES }, (_, i) => `${nginx.url}/f${i}.bin\n`).join(''));
+    console.log(`dl-get batch bench: ${RUNS} runs, ours = ${ours.join(' ')}`);
+    await filesPerSecond(work, list);
+    await timeToFirstByte(`${nginx.url}/small`);
+  } finally {
+    await nginx.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

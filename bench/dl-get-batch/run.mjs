@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Side-by-side benchmark of dl-get's batch mode against aria2c, and of its time to the
+// first byte against curl (see bench.ts for what is measured).
+//
+//   node bench/dl-get-batch/run.mjs [--quick] [--runs N] [--files N] [--ours "CMD"]
+//
+// Bundles bench.ts (which starts a private nginx through test/servers/nginx.ts) and, unless
+// --ours names another build, dl-get from src, with esbuild as the tests bundle fixtures.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const here = resolve(import.meta.dirname);
+const root = join(here, '..', '..');
+// Inside the repo, so that the bundles resolve node_modules.
+const out = join(root, 'node_modules', '.cache', 'dl-get-batch-bench');
+mkdirSync(out, { recursive: true });
+try {
+  const esbuild = join(root, 'node_modules', '.bin', 'esbuild');
+  const bundle = (entry, name) =>
+    execFileSync(esbuild, [entry, '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${join(out, name)}`, '--log-level=warning']);
+  bundle(join(here, 'bench.ts'), 'bench.mjs');
+  bundle(join(root, 'test', 'commands', 'fixtures', 'dl-get-main.ts'), 'dl-get.mjs');
+  const args = process.argv.slice(2);
+  const ours = args.includes('--ours') ? [] : ['--ours', `${process.execPath} ${join(out, 'dl-get.mjs')}`];
+  execFileSync(process.execPath, [join(out, 'bench.mjs'), ...ours, ...args], { stdio: 'inherit', cwd: root });
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
