@@ -8,7 +8,6 @@ import { blockDevicesOf } from '../lib/device/dev-number.js';
 import { formatSize, type Drive } from '../lib/device/drive.js';
 import { flashJob } from '../lib/device/flash-job.js';
 import { describeForConfirmation, driveRecord, formatDriveTable, usbWarning } from '../lib/device/format-drives.js';
-import { decodedStream, openFileImage, urlImage } from '../lib/device/compose-source.js';
 import type { ImageSource } from '../lib/device/image-source.js';
 import { driveHolding, listDrives } from '../lib/device/list-drives.js';
 import { readMountTables, type MountTables } from '../lib/device/mount-table.js';
@@ -27,9 +26,6 @@ import { formatPartitionTable } from '../lib/partition/format-partition-table.js
 import type { PartitionTable } from '../lib/partition/partition-table.js';
 import { readPartitionTable } from '../lib/partition/read-partition-table.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
-import { createDispatcher } from '../lib/http/dispatcher.js';
-import { redactUrl } from '../lib/redact/redact-url.js';
-import { DEFAULT_RETRY_POLICY } from '../lib/retry/retry-policy.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
 
 /**
@@ -175,8 +171,7 @@ async function bmapFor(sourceArg: string, args: Args, ctx: CommandContext): Prom
 
 /** Source, drives, and every refusal decided before a byte is written. */
 async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ctx: CommandContext, imageSize?: number): Promise<Plan> {
-  const drives = await listDrives();
-  const tables = await readMountTables();
+  const [drives, tables] = await Promise.all([listDrives(), readMountTables()]);
   const targets = await Promise.all(deviceArgs.map((a) => resolveTarget(resolve(ctx.io.cwd, a), drives)));
   if (new Set(targets.map((t) => t.path)).size !== targets.length) throw usageError('the same drive is named twice');
   const { source, identity } = await openSource(sourceArg, ctx);
@@ -204,12 +199,13 @@ const isUrl = (arg: string): boolean => /^https?:\/\//i.test(arg);
  */
 async function openSource(arg: string, ctx: CommandContext): Promise<{ source: ImageSource; identity: SourceIdentity }> {
   const streamed = (path: string): SourceIdentity => ({ type: 'file', path, size: 0, mtimeMs: 0 });
+  // Loaded when needed: the decoders and the HTTP client cost startup time a plain file does not need.
+  const { decodedStream, openFileImage } = await import('../lib/device/compose-source.js');
   if (arg === '-') return { source: await decodedStream('-', ctx.io.stdin as AsyncIterable<Buffer>, ctx.signal), identity: streamed('-') };
   if (isUrl(arg)) {
-    const dispatcher = createDispatcher({ env: ctx.io.env });
-    const retry = { ...DEFAULT_RETRY_POLICY };
-    const source = await urlImage(arg, { dispatcher, retry, stallTimeoutMs: 30_000, segments: 4, signal: ctx.signal, emit: (e) => ctx.progress.emit(e) });
-    return { source: { ...source, close: () => source.close().then(() => dispatcher.close()) }, identity: streamed(redactUrl(arg)) };
+    const { urlImage } = await import('../lib/device/url-image.js');
+    const source = await urlImage(arg, { env: ctx.io.env, signal: ctx.signal, emit: (e) => ctx.progress.emit(e) });
+    return { source, identity: streamed(source.name) };
   }
   const path = await realpath(resolve(ctx.io.cwd, arg)).catch(() => resolve(ctx.io.cwd, arg));
   const identity = await identityOfFile(path);

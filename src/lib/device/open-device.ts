@@ -1,12 +1,10 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { sameIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { fsError } from '../fs/fs-error.js';
 import { majMinOf } from './dev-number.js';
-import { describeDrive, driveIdentity, type Drive } from './drive.js';
-import { toDrive } from './list-drives.js';
-import { runLsblk } from './lsblk.js';
+import { describeDrive, type Drive } from './drive.js';
+import { readSysfsFacts } from './sysfs.js';
 
 /** An open drive: the handle, and how writes must be shaped for it. */
 export interface DeviceHandle {
@@ -28,9 +26,9 @@ export interface OpenOptions {
  * Opens the drive checked earlier, and only that drive. Writing opens with O_EXCL, which
  * the kernel refuses (EBUSY) while anything holds the device: a mounted filesystem, a
  * device-mapper table, another writer. Then the open file is proved to be the drive that
- * was checked: same device number, and the same identity (size, serial, bus path, loop
- * backing file) and disk sequence number read afresh, so a drive swapped between check
- * and open is never written.
+ * was checked: same device number, and the same size, serial, loop backing file and
+ * disk sequence number (bumped on every attach or media change) read afresh from sysfs,
+ * so a drive swapped between check and open is never written.
  */
 export async function openDevice(drive: Drive, opts: OpenOptions): Promise<DeviceHandle> {
   const base = (opts.write ? constants.O_RDWR | constants.O_EXCL : constants.O_RDONLY);
@@ -57,14 +55,14 @@ export async function openDevice(drive: Drive, opts: OpenOptions): Promise<Devic
 
 async function assertSameDrive(fh: FileHandle, drive: Drive, sysRoot?: string): Promise<void> {
   const st = await fh.stat();
-  const [node] = st.isBlockDevice() ? await runLsblk([drive.path]) : [];
-  const now = node ? await toDrive(node, sysRoot === undefined ? {} : { sysRoot }) : undefined;
+  // sysfs afresh (no second lsblk): the kernel's current size, disk sequence, loop file, serial.
+  const now = st.isBlockDevice() && majMinOf(st.rdev) === drive.majMin ? await readSysfsFacts(drive.name, sysRoot) : undefined;
   const same =
     now !== undefined &&
-    majMinOf(st.rdev) === drive.majMin &&
-    now.majMin === drive.majMin &&
+    now.size === drive.size &&
     now.diskseq === drive.diskseq &&
-    sameIdentity(driveIdentity(now), driveIdentity(drive));
+    now.backingFile === drive.backingFile &&
+    (now.serial === undefined || drive.serial === undefined || now.serial === drive.serial);
   if (!same) {
     throw new DlError(`refusing to write ${drive.path}: it is no longer the drive that was checked, ${describeDrive(drive)}`, {
       code: 'DL_ERR_DEVICE_CHANGED',

@@ -1,8 +1,8 @@
-import { createXXHash64 } from 'hash-wasm';
 import { AlignedPool } from './aligned-pool.js';
 import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
 import { deviceError } from './device-writer.js';
 import type { DeviceHandle } from './open-device.js';
+import { createXxh64Stream } from './xxh64.js';
 
 export interface ReadBackOptions {
   /** Bytes from offset 0 to read and hash: the image's size. */
@@ -29,16 +29,15 @@ export async function readBackDigests(handle: DeviceHandle, opts: ReadBackOption
   const readSize = opts.readSize ?? 4 * blockSize;
   if (readSize % blockSize !== 0) throw new RangeError(`read size ${readSize} is not a multiple of ${blockSize}`);
   const pool = new AlignedPool(opts.inFlight ?? 4, readSize);
-  const hasher = await createXXHash64();
+  const hasher = await createXxh64Stream();
   const digests: Uint8Array[] = [];
   const pending = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let done = 0;
   const hashRead = (buf: Buffer, position: number, length: number): void => {
     for (let at = 0; at < length; at += blockSize) {
-      hasher.init();
       hasher.update(buf.subarray(at, Math.min(at + blockSize, length)));
-      digests[(position + at) / blockSize] = Uint8Array.from(hasher.digest('binary'));
+      digests[(position + at) / blockSize] = hasher.digest();
     }
     opts.onProgress?.((done += length));
   };
