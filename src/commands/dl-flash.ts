@@ -118,6 +118,7 @@ async function partitionsOf(source: ImageSource): Promise<PartitionTable | null>
 
 interface Plan {
   source: ImageSource;
+  fromStdin: boolean;
   identity: SourceIdentity;
   targets: Drive[];
 }
@@ -187,7 +188,7 @@ async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ct
     await source.close();
     throw err;
   }
-  return { source, identity, targets };
+  return { source, identity, targets, fromStdin: sourceArg === '-' };
 }
 
 const isUrl = (arg: string): boolean => /^https?:\/\//i.test(arg);
@@ -222,7 +223,8 @@ async function sourceDrivesOf(arg: string, ctx: CommandContext, drives: Drive[],
 async function confirm(plan: Plan, args: Args, ctx: CommandContext): Promise<void> {
   if (args.yes) return;
   const { io } = ctx;
-  const canAsk = io.isTTY.stdin && io.isTTY.stderr && plan.source.name !== '-';
+  // With '-' as the source, stdin carries the image: there is no one to ask.
+  const canAsk = io.isTTY.stdin && io.isTTY.stderr && !plan.fromStdin;
   if (!canAsk) {
     throw new DlError('refusing to write without confirmation: not on a terminal', {
       code: 'DL_ERR_NOT_CONFIRMED',
