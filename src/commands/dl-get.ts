@@ -32,6 +32,7 @@ interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArgs, Resu
   'retry-max-time': number;
   restart: boolean;
   'keep-bad': boolean;
+  fsync: boolean;
   'limit-rate': string | undefined;
   user: string | undefined;
   'password-stdin': boolean;
@@ -55,6 +56,7 @@ const builder = (y: Argv<CommonArgs>): Argv<GetArgs> =>
     .option('retry-max-time', { type: 'number', default: 300, requiresArg: true, describe: 'stop retrying after SECONDS in total' })
     .option('restart', { type: 'boolean', default: true, describe: 'start over when the file changed on the server (--no-restart: fail)' })
     .option('keep-bad', { type: 'boolean', default: false, describe: 'keep FILE.part when the digest does not match' })
+    .option('fsync', { type: 'boolean', default: true, describe: 'make data durable before checkpoints and the rename (--no-fsync: page-cache speed)' })
     .option('limit-rate', { type: 'string', requiresArg: true, describe: 'at most RATE bytes/s in total, e.g. 10M' })
     .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Basic auth USER:PASSWORD (USER alone: prompt, or --password-stdin)' })
     .option('password-stdin', { type: 'boolean', default: false, describe: 'read the --user password from stdin' })
@@ -75,7 +77,7 @@ export const { run, main } = defineCommand<GetArgs>({
     ['$0 -d ~/models hf://owner/repo/model.safetensors', 'Hugging Face file, token from HF_TOKEN'],
   ],
   stdoutIsData: true,
-  configKeys: ['segments', 'min-split', 'limit-rate', 'proxy'],
+  configKeys: ['segments', 'min-split', 'limit-rate', 'proxy', 'fsync'],
   builder,
   handler: async (args, ctx) => {
     const urls = args._.map(String);
@@ -139,7 +141,7 @@ async function getOne(given: string, toStdout: boolean, base: Base, args: Args, 
   const opts: DownloadOptions = { ...base, credentials, url: source.url, mirrors: args.mirror, id: redactUrl(given) };
   if (toStdout) return downloadToStream({ ...opts, out: ctx.io.stdout });
   const target = args.output !== undefined ? resolve(ctx.io.cwd, args.output) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
-  const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad });
+  const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad, fsync: args.fsync });
   if (args.json) await writeLine(ctx, { url: redactUrl(given), ...result });
   return result;
 }

@@ -35,6 +35,14 @@ describe.skipIf(binSkipReason())('dl-get as a process', () => {
     expect(out.trim()).toBe('0');
   });
 
+  it('streams byte-identical through a real pipe with 6 segments (recycled piece buffers)', async () => {
+    const child = spawn('bash', ['-c', `set -o pipefail; node "${DL_GET_BIN}" -s 6 -k 256k "${srv.url}/big" | sha256sum`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += String(c)));
+    expect(await new Promise((r) => child.on('close', r))).toBe(0);
+    expect(out.split(' ')[0]).toBe(sha(body));
+  });
+
   it('after SIGKILL mid-download, a rerun completes byte-identical and re-fetches only what was missing', async () => {
     const target = join(dir, 'killed.bin');
     const args = [DL_GET_BIN, '-q', '-s', '4', '-k', '256k', '-o', target, `${srv.url}/slow`];

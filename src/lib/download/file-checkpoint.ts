@@ -3,6 +3,7 @@ import { ByteRanges } from '../checkpoint/byte-ranges.js';
 import { createCheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { fsError } from '../fs/fs-error.js';
+import type { PartFile } from '../fs/part-file.js';
 
 /** dl-get's checkpoint state: which byte ranges of the .part are written and synced. */
 export interface DlGetState {
@@ -19,8 +20,9 @@ export const dlGetCheckpoints = createCheckpointStore<DlGetState>({
 });
 
 /**
- * Saves the done ranges every `intervalMs` and on demand, one save at a time. The part
- * is fdatasync'ed before each save, so a checkpoint never claims bytes a crash could lose.
+ * Saves the done ranges every `intervalMs` and on demand, one save at a time. With
+ * `fsync` the part is fdatasync'ed before each save, so a checkpoint never claims bytes
+ * a power loss could take back; without, it is as good as the page cache (process crashes).
  */
 export class CheckpointSaver {
   #chain: Promise<void> = Promise.resolve();
@@ -29,10 +31,10 @@ export class CheckpointSaver {
 
   constructor(
     private readonly fh: FileHandle,
-    private readonly partPath: string,
-    private readonly checkpointPath: string,
+    private readonly part: Pick<PartFile, 'partPath' | 'checkpointPath'>,
     private readonly identity: HttpIdentity,
     private readonly done: () => ByteRanges,
+    private readonly fsync = true,
   ) {}
 
   start(intervalMs: number): void {
@@ -57,11 +59,11 @@ export class CheckpointSaver {
     if (bytes === this.#lastSaved) return;
     const state = { done: done.toJSON() };
     try {
-      await this.fh.datasync();
+      if (this.fsync) await this.fh.datasync();
     } catch (err) {
-      throw fsError(err, this.partPath, 'sync');
+      throw fsError(err, this.part.partPath, 'sync');
     }
-    await dlGetCheckpoints.save(this.checkpointPath, { identity: this.identity, state });
+    await dlGetCheckpoints.save(this.part.checkpointPath, { identity: this.identity, state });
     this.#lastSaved = bytes;
   }
 }

@@ -37,15 +37,16 @@ export async function runRanged(
   opts: DownloadOptions,
   part: PartFile,
   opened: { res: HttpResponse | undefined; identity: HttpIdentity; done: ByteRanges },
-  checkpointIntervalMs: number,
+  checkpoints: { ms: number; fsync: boolean },
 ): Promise<RunOutcome> {
   const { identity, done } = opened;
   const fh = await part.open();
   try {
     await fh.truncate(identity.size).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
     const state = await DownloadState.create(fh, part.partPath, done, algorithmsOf(opts));
-    const saver = hasValidator(identity) ? new CheckpointSaver(fh, part.partPath, part.checkpointPath, identity, () => done) : undefined;
-    saver?.start(checkpointIntervalMs);
+    const newSaver = () => new CheckpointSaver(fh, part, identity, () => done, checkpoints.fsync);
+    const saver = hasValidator(identity) ? newSaver() : undefined;
+    saver?.start(checkpoints.ms);
     const plan = new SegmentPlan(done.missing(identity.size), opts.minSplitBytes);
     const seg = opened.res ? plan.take() : undefined;
     const progress = startProgress(opts.id, opts.emit, () => done.done, identity.size, opts.now);
@@ -61,7 +62,7 @@ export async function runRanged(
     await saver?.save().catch(() => undefined);
     return { total: identity.size, digests: await state.digests(), fetched: state.fetched };
   } catch (err) {
-    if (hasValidator(identity)) await new CheckpointSaver(fh, part.partPath, part.checkpointPath, identity, () => done).save().catch(() => undefined);
+    if (hasValidator(identity)) await new CheckpointSaver(fh, part, identity, () => done, checkpoints.fsync).save().catch(() => undefined);
     throw err;
   } finally {
     await fh.close();

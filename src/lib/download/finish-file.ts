@@ -1,19 +1,21 @@
 import type { Algorithm, Digests } from '../hash/algorithms.js';
 import { verifyDigests } from '../hash/verify-digests.js';
+import { removeWithTemps } from '../fs/atomic-write.js';
+import { renameDurable } from '../fs/durable-rename.js';
 import type { PartFile } from '../fs/part-file.js';
 import type { EventInput } from '../events/types.js';
 import { dlGetCheckpoints } from './file-checkpoint.js';
 
 /**
  * Checks the digests asked for, emitting one `verify` event each, then renames the part
- * into place. On a mismatch nothing appears under the target name: the part is deleted,
+ * into place (after an fsync of its data unless `fsync` is false). On a mismatch nothing appears under the target name: the part is deleted,
  * or kept (without its checkpoint, so a rerun starts over) with `keepBad`.
  */
 export async function verifyAndFinalize(
   part: PartFile,
   digests: Digests,
   expect: Partial<Record<Algorithm, string>>,
-  opts: { id: string; emit: (e: EventInput) => void; keepBad?: boolean },
+  opts: { id: string; emit: (e: EventInput) => void; keepBad?: boolean; fsync: boolean },
 ): Promise<void> {
   for (const [algorithm, expected] of Object.entries(expect) as [Algorithm, string][]) {
     const actual = digests[algorithm] ?? '';
@@ -26,5 +28,9 @@ export async function verifyAndFinalize(
     else await part.discard();
     throw err;
   }
-  await part.finalize();
+  if (opts.fsync) return part.finalize();
+  // PartFile.finalize without its fsync of the data: the rename is still atomic and the
+  // directory entry durable, the bytes as durable as the page cache makes them.
+  await renameDurable(part.partPath, part.target);
+  await removeWithTemps(part.checkpointPath);
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { lastValueFrom, merge, mergeMap, range, tap } from 'rxjs';
 import type { HttpResponse } from '../http/http-request.js';
@@ -14,9 +15,9 @@ import { requestRange } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
 import { checkRangeAnswer } from './source-check.js';
 
-/** Most bytes held for reordering; with the writer's buffer this keeps RSS far under 150 MiB. */
-const MAX_BUFFERED = 64 * 1024 * 1024;
-const MAX_PIECE = 4 * 1024 * 1024;
+/** Most bytes held for reordering (pieces are recycled, so this is the whole budget). */
+const MAX_BUFFERED = 32 * 1024 * 1024;
+const MAX_PIECE = 2 * 1024 * 1024;
 const MIN_PIECE = 256 * 1024;
 
 export interface OrderedJob {
@@ -33,8 +34,9 @@ export interface OrderedJob {
 /**
  * Several connections to a stream that must stay in order (stdout). The file is cut into
  * pieces; connections fetch pieces at most `window` ahead of the one being written, each
- * held whole in memory until its turn, so memory stays bounded (window × piece) however
- * slow the reader is.
+ * held whole in memory until its turn. Piece buffers are recycled once written (not left
+ * to the garbage collector), so memory stays bounded by window × piece however slow the
+ * reader is.
  */
 export async function runOrdered(job: OrderedJob): Promise<void> {
   const n = Math.max(1, job.opts.segments);
@@ -43,6 +45,7 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
   const window = Math.max(n, Math.min(2 * n, Math.floor(MAX_BUFFERED / piece)));
   const ready = new Map<number, Buffer>();
   const changed = new Notifier();
+  const pool = new PiecePool(piece, window + 1, handsToKernel(job.out));
   const state = { next: 0, emitted: 0, first: job.first as HttpResponse | undefined };
   const running = new Set<Promise<void>>();
   const boundary = (fn: (ctx: PipelineContext) => Promise<void>) =>
@@ -54,14 +57,16 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
 
   const worker = async (i: number, ctx: PipelineContext): Promise<void> => {
     while (state.next < count) {
-      if (state.next >= state.emitted + window) {
+      const buf = state.next < state.emitted + window ? pool.take() : undefined;
+      if (!buf) {
         await changed.wait(ctx.signal);
         continue;
       }
       const k = state.next++;
       const res = k === 0 ? state.first : undefined;
       state.first = undefined;
-      ready.set(k, await fetchFromLive(job, i, k * piece, Math.min(job.total, (k + 1) * piece), ctx, res));
+      const end = Math.min(job.total, (k + 1) * piece);
+      ready.set(k, await fetchFromLive(job, i, buf.subarray(0, end - k * piece), k * piece, ctx, res));
       changed.notify();
     }
   };
@@ -73,9 +78,10 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
         continue;
       }
       ready.delete(state.emitted++);
-      changed.notify();
       job.onOut(buf);
-      if (!job.out.write(buf)) await once(job.out, 'drain', { signal: ctx.signal });
+      const full = !job.out.write(buf, () => (pool.give(buf), changed.notify()));
+      changed.notify();
+      if (full) await once(job.out, 'drain', { signal: ctx.signal });
     }
   };
   try {
@@ -86,12 +92,45 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
   }
 }
 
+/**
+ * True for a stream over a file descriptor (stdout as a pipe, file or terminal, a socket):
+ * its write callback means the kernel has the bytes, so the buffer may be reused. Any
+ * other Writable (a PassThrough…) may still hold the chunk after its callback.
+ */
+const handsToKernel = (out: Writable): boolean => out instanceof Socket || typeof (out as { fd?: unknown }).fd === 'number';
+
+/**
+ * At most `max` piece buffers out at once. With `recycle`, a written piece's buffer is
+ * handed out again rather than left to the garbage collector, which keeps RSS flat.
+ */
+class PiecePool {
+  readonly #free: Buffer[] = [];
+  #out = 0;
+
+  constructor(
+    private readonly size: number,
+    private readonly max: number,
+    private readonly recycle: boolean,
+  ) {}
+
+  take(): Buffer | undefined {
+    if (this.#out >= this.max) return undefined;
+    this.#out++;
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  }
+
+  give(piece: Buffer): void {
+    this.#out--;
+    if (this.recycle) this.#free.push(Buffer.from(piece.buffer, piece.byteOffset, this.size));
+  }
+}
+
 /** A piece from this worker's source; a mirror that fails for good is dropped and the next live one tried. */
-async function fetchFromLive(job: OrderedJob, worker: number, start: number, end: number, ctx: PipelineContext, opened?: HttpResponse): Promise<Buffer> {
+async function fetchFromLive(job: OrderedJob, worker: number, buf: Buffer, start: number, ctx: PipelineContext, opened?: HttpResponse): Promise<Buffer> {
   for (;;) {
     const source = job.sources.pick(worker);
     try {
-      return await fetchPiece(job, source, start, end, ctx, opened);
+      return await fetchPiece(job, source, buf, start, ctx, opened);
     } catch (err) {
       if (source.primary || ctx.signal.aborted) throw err;
       job.sources.drop(source);
@@ -100,9 +139,9 @@ async function fetchFromLive(job: OrderedJob, worker: number, start: number, end
   }
 }
 
-/** One piece [start, end) into memory, retried (keeping what arrived). */
-async function fetchPiece(job: OrderedJob, source: Source, start: number, end: number, ctx: PipelineContext, opened?: HttpResponse): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(end - start);
+/** One piece, [start, start + buf.length), into `buf`, retried (keeping what arrived). */
+async function fetchPiece(job: OrderedJob, source: Source, buf: Buffer, start: number, ctx: PipelineContext, opened?: HttpResponse): Promise<Buffer> {
+  const end = start + buf.length;
   let got = 0;
   let pending = opened;
   await retryAsync(

@@ -90,6 +90,7 @@ describe('seeded soak of downloadToFile', () => {
           retry: { retries: 8, minDelayMs: 1, maxDelayMs: 5, factor: 2, maxTotalMs: 8000 },
           stallTimeoutMs: 200,
           checkpointIntervalMs: 20,
+          fsync: run % 2 === 0,
           expect: withExpect ? { sha256: sha(body) } : undefined,
           ...(signal ? { signal } : {}),
         });
