@@ -156,7 +156,9 @@ async function extract(input: Input, decode: DecodeOptions, args: Args, ctx: Com
     exclude: args.exclude,
     overwrite: args.overwrite,
     strict: args.strict,
+    maxSize: decode.maxSize,
     signal: ctx.signal,
+    onBytes: (n) => (decode.counters.bytesOut += n),
     onEntry: ({ type, ...e }) => ctx.progress.emit({ type: 'entry', id: input.id, kind: type, ...e }),
     onWarn: (w) => ctx.warn(w.code, w.name ? `${w.name}: ${w.message}` : w.message, input.id),
   });

@@ -156,6 +156,14 @@ describe('options', () => {
     expect(existsSync(join(dir, 'bomb.out.part')) || existsSync(join(dir, 'bomb.out'))).toBe(false);
   });
 
+  it('--max-size refuses a zip whose members declare more, before writing', async () => {
+    sh('head -c 3000000 /dev/zero > zeros && zip -q z.zip zeros', dir);
+    const out = fresh('zip-max');
+    const r = await dlUnpack(['z.zip', '-C', out, '--max-size', '1M']);
+    expect(r.code).toBe(65);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('input that is not compressed: exit 65 naming it, -f passes it through', async () => {
     const r = await dlUnpack([], Buffer.from('plain text\n'));
     expect(r.code).toBe(65);

@@ -20,13 +20,15 @@ export interface ArchiveWarning {
 export interface ExtractHooks {
   onEntry?: (entry: EntryInfo) => void;
   onWarn?: (warning: ArchiveWarning) => void;
-  /** Output bytes written so far, for progress. */
+  /** Called with each zip member's size once written, for progress (tar is counted upstream). */
   onBytes?: (n: number) => void;
 }
 
 export interface ExtractOptions extends GuardOptions, ExtractHooks {
   /** Refused entries are fatal (exit 77) instead of skipped with a warning. */
   strict?: boolean;
+  /** --max-size: a zip whose central directory declares more is refused before writing. */
+  maxSize?: number;
   signal?: AbortSignal;
 }
 

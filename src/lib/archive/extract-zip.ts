@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { chmod, lutimes, mkdir, open, symlink, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { maxSizeError } from '../unpack/limit-stage.js';
 import { EntryGuard } from './entry-guard.js';
 import type { ArchiveWarning, ExtractOptions, ExtractSummary } from './entry-info.js';
 import { checkFreeSpace } from './free-space.js';
@@ -20,7 +21,9 @@ const MAX_LINK = 4096;
 export async function extractZip(path: string, opts: ExtractOptions): Promise<ExtractSummary> {
   const zip = await openZip(path);
   try {
-    checkFreeSpace(opts.dir, zip.entries.reduce((n, e) => n + e.info.size, 0));
+    const total = zip.entries.reduce((n, e) => n + e.info.size, 0);
+    if (opts.maxSize !== undefined && total > opts.maxSize) throw maxSizeError(opts.maxSize);
+    checkFreeSpace(opts.dir, total);
     return await extractEntries(zip, opts);
   } finally {
     zip.close();

@@ -15,7 +15,7 @@ interface DCtx {
   decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
 }
 
-const OUT_CHUNK = 256 * 1024;
+const OUT_CHUNK = 1024 * 1024;
 
 function napiStage(DCtxClass: new () => DCtx): Stage {
   return async function* (source) {
