@@ -49,7 +49,8 @@ interface FlashArgs extends YesArgs, ResumeArgs {
 type Args = CommandArgs<FlashArgs>;
 
 const TOOL = 'dl-flash';
-const IN_FLIGHT = 4;
+// Measured on a loop device (bench/dl-flash): 8 writes in flight beat 4 by a few percent; 9 × 4 MiB of buffers.
+const IN_FLIGHT = 8;
 
 const builder = (y: Argv<CommonArgs>): Argv<FlashArgs> =>
   withResume(withYes(y))

@@ -112,8 +112,10 @@ describe.skipIf(loopSkipReason)(`dl-flash process${loopSkipReason ? ` (${loopSki
 
   it('SIGINT saves a checkpoint and exits 130', async () => {
     const t = target();
-    const child = spawn(cmd.bin, ['image.img', t.path, '--yes', '--force', '--limit-rate', '4M', '--progress', 'none'], { cwd: dir, env: env(), stdio: 'ignore' });
-    await sleep(1500);
+    const child = spawn(cmd.bin, ['image.img', t.path, '--yes', '--force', '--limit-rate', '4M', '--progress', 'json'], { cwd: dir, env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    await waitFor(() => events(err).some((e) => e.type === 'progress' && (e.bytes as number) > 0), child);
     child.kill('SIGINT');
     const code = await new Promise((ok) => child.once('exit', ok));
     expect(code).toBe(130);

@@ -35,7 +35,7 @@ export class BlockDigests {
     return d;
   }
 
-  /** Restores what toJSON() saved (a checkpoint); `bytes` must be on a block boundary. */
+  /** Restores what prefixBase64() saved in a checkpoint. */
   static async restore(saved: { blockSize: number; digests: string }): Promise<BlockDigests> {
     const d = await BlockDigests.create(saved.blockSize);
     const raw = Buffer.from(saved.digests, 'base64');
@@ -100,9 +100,9 @@ export class BlockDigests {
     return Buffer.from(this.#hasher.digest()).toString('hex');
   }
 
-  /** For a checkpoint: only whole blocks (callers save on block boundaries). */
-  toJSON(): { blockSize: number; digests: string } {
-    if (this.#partial !== 0) throw new Error('BlockDigests.toJSON inside a block');
-    return { blockSize: this.blockSize, digests: Buffer.concat(this.#digests).toString('base64') };
+  /** The digests of the blocks below `position` (a block boundary), for a checkpoint. */
+  prefixBase64(position: number): string {
+    if (position % this.blockSize !== 0 || position > this.#digests.length * this.blockSize) throw new RangeError(`no whole-block digests up to ${position}`);
+    return Buffer.concat(this.#digests.slice(0, position / this.blockSize)).toString('base64');
   }
 }

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fsError } from '../fs/fs-error.js';
-import { decodeInput } from '../unpack/decode-input.js';
 import { isCompression } from '../unpack/formats.js';
 import { SNIFF_BYTES, sniffFormat } from '../unpack/sniff-format.js';
 import { newCounters } from '../unpack/stage.js';
@@ -14,6 +13,8 @@ import { fileSource, streamSource, type ImageSource } from './image-source.js';
  * fast-forwards.
  */
 export async function decodedStream(name: string, input: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<ImageSource> {
+  // Loaded here: the decoders (liblzma, zstd) are startup time a plain image does not need.
+  const { decodeInput } = await import('../unpack/decode-input.js');
   const decoded = await decodeInput(input, { force: true, counters: newCounters(), ...(signal ? { signal } : {}) });
   return streamSource(decoded.compression ? `${name} (${decoded.compression})` : name, decoded.output);
 }

@@ -65,9 +65,10 @@ export async function flashJob(o: FlashJobOptions): Promise<FlashResult> {
     checkedSkip = true;
     if (skipped?.finish().firstDifference(digests) !== -1) throw sourceChangedError(o.source.name);
   };
+  // Runs while writing goes on: the digests may be ahead of `position`; save its prefix.
   const save = async (position: number): Promise<void> => {
-    if (!path || position % DIGEST_BLOCK_SIZE !== 0 || position !== digests.bytes) return;
-    const state: FlashState = { devices, position, size: o.source.size, blockSize: digests.blockSize, digests: digests.toJSON().digests };
+    if (!path || position === 0 || position % DIGEST_BLOCK_SIZE !== 0 || position > digests.bytes) return;
+    const state: FlashState = { devices, position, size: o.source.size, blockSize: digests.blockSize, digests: digests.prefixBase64(position) };
     await flashCheckpointStore.save(path, { identity: o.sourceIdentity, state });
   };
   const result = await writeImage({

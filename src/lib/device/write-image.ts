@@ -35,8 +35,9 @@ export interface WriteImageResult {
  * One read of the source, every drive written: each block goes to all live drives at
  * once, and its buffer returns to the pool only when every drive has it, so the slowest
  * drive sets the pace and memory stays at blockSize × (inFlight + 1). A failing drive is
- * dropped; the run fails only when none is left. Every checkpointEveryMs, and when
- * interrupted, writes drain and flush, then onCheckpoint records the durable position.
+ * dropped; the run fails only when none is left. Every checkpointEveryMs (in the
+ * background, writing goes on) and when interrupted, the writes submitted so far land
+ * and are flushed, then onCheckpoint records that durable position.
  */
 export async function writeImage(opts: WriteImageOptions): Promise<WriteImageResult> {
   const pool = new AlignedPool((opts.inFlight ?? 4) + 1, opts.blockSize ?? 4 << 20);
@@ -49,17 +50,24 @@ export async function writeImage(opts: WriteImageOptions): Promise<WriteImageRes
     failed.set(w, e);
     opts.onDrop?.(w, e);
   };
-  const durable = async (position: number): Promise<void> => {
-    await Promise.all(pending);
-    await Promise.all(live().map((w) => w.flush().catch((e: unknown) => drop(w, e))));
+  const flushAll = (): Promise<unknown> => Promise.all(live().map((w) => w.flush().catch((e: unknown) => drop(w, e))));
+  // Everything submitted before `position` lands, is flushed, then recorded. fdatasync
+  // covers the writes completed before it was called, so new writes may go on meanwhile.
+  const durable = async (position: number, submitted: Promise<void>[]): Promise<void> => {
+    await Promise.all(submitted);
+    await flushAll();
     if (live().length > 0) await opts.onCheckpoint?.(position);
   };
+  let saving: Promise<void> | undefined;
+  let saveError: { error: unknown } | undefined;
   let end = opts.ranges[0]?.[0] ?? 0;
   let lastSave = Date.now();
+  const due = (): boolean => opts.onCheckpoint !== undefined && saving === undefined && Date.now() - lastSave >= (opts.checkpointEveryMs ?? 2000);
   try {
     for await (const block of opts.source.blocks(pool, { ranges: opts.ranges, onSkipped: opts.onSkipped, signal: opts.signal })) {
       const { buf, position, length } = block;
       if (opts.signal.aborted) throw abortedError();
+      if (saveError) throw saveError.error;
       await opts.limiter?.take(length, opts.signal);
       opts.observe?.(buf.subarray(0, length), position);
       const writes = live().map((w) => w.write(buf, length, position).then(() => opts.onProgress?.(w), (e: unknown) => drop(w, e)));
@@ -70,18 +78,25 @@ export async function writeImage(opts: WriteImageOptions): Promise<WriteImageRes
       pending.add(p);
       end = position + length;
       if (live().length === 0) break;
-      if (opts.onCheckpoint && Date.now() - lastSave >= (opts.checkpointEveryMs ?? 2000)) {
-        await durable(end);
-        lastSave = Date.now();
+      if (due()) {
+        saving = durable(end, [...pending])
+          .catch((error: unknown) => void (saveError ??= { error }))
+          .finally(() => {
+            saving = undefined;
+            lastSave = Date.now();
+          });
       }
     }
     if (opts.signal.aborted) throw abortedError();
   } catch (err) {
-    await durable(end).catch(() => undefined);
+    await saving;
+    await durable(end, [...pending]).catch(() => undefined);
     throw err;
   }
+  await saving;
+  if (saveError) throw saveError.error;
   await Promise.all(pending);
-  await Promise.all(live().map((w) => w.flush().catch((e: unknown) => drop(w, e))));
+  await flushAll();
   if (live().length === 0) throw failed.values().next().value as DlError;
   return { end, failed };
 }

@@ -1,5 +1,3 @@
-import { createXXHash64 } from 'hash-wasm';
-
 /** One xxh64 block digest at a time: feed, then take the 8-byte big-endian digest. */
 export interface Xxh64Stream {
   update(bytes: Uint8Array): void;
@@ -37,7 +35,7 @@ export async function createXxh64Stream(): Promise<Xxh64Stream> {
       },
     };
   }
-  const w = await createXXHash64();
+  const w = await (await import('hash-wasm')).createXXHash64();
   w.init();
   return {
     update: (bytes) => void w.update(bytes),
