@@ -29,10 +29,10 @@ const ours = (opt.ours ?? 'node bin/dl-get.js').split(' ');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-function timed(cmd: string[], cwd: string): Promise<number> {
+function timed(cmd: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const p = spawn(cmd[0]!, cmd.slice(1), { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (c: Buffer) => (err += String(c)));
     p.on('error', reject);
@@ -63,7 +63,7 @@ async function filesPerSecond(work: string, list: string): Promise<void> {
     for (const who of i % 2 ? (['peer', 'ours'] as const) : (['ours', 'peer'] as const)) {
       const dir = join(work, `${who}-${i}`);
       await mkdir(dir);
-      const seconds = await timed(cmds[who](dir), work);
+      const seconds = await timed(cmds[who](dir));
       const got = (await readdir(dir)).length;
       if (got !== FILES) throw new Error(`${who} left ${got} files, not ${FILES}`);
       rates[who].push(FILES / seconds);

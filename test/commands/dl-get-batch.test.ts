@@ -232,6 +232,17 @@ describe.skipIf(hookSkipReason())('dl-get -i: jobs, failures, order, metrics', (
     expect(full?.find((l) => l.startsWith('total (2 jobs)'))).toMatch(/ETA/);
   });
 
+  it('--cache without DIR uses $XDG_CACHE_HOME/dlkit, and --cache-max evicts down to SIZE', async () => {
+    const out = await freshDir('cachemax');
+    const env = { XDG_CACHE_HOME: join(out, 'xdg-cache') };
+    const r = await batchGet(['--cache', '-i', '-', '--cache-max', '6k', '--json', ...FAST], { cwd: out, env, stdin: `${srv.url}/a\n${srv.url}/b\n` });
+    expect(r.code).toBe(0);
+    const objects = join(out, 'xdg-cache', 'dlkit', 'objects');
+    const sizes = await Promise.all((await readdir(objects, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map(async (d) => (await readFile(join(d.parentPath, d.name))).length));
+    expect(sizes.length).toBe(1);
+    expect(sizes[0]).toBeLessThanOrEqual(6 * 1024);
+  });
+
   it('no metrics file appears unless asked for', async () => {
     const out = await freshDir('nometrics');
     await batchGet(['-i', '-', ...FAST], { cwd: out, stdin: `${srv.url}/a\n` });
