@@ -10,6 +10,8 @@ export interface Io {
   stderr: Writable;
   env: Record<string, string | undefined>;
   isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** stdout is a pipe or socket (the next stage reads it), not a terminal or a file. */
+  stdoutIsPipe?: boolean;
   /** Terminal width of stderr when it is a terminal. */
   columns?: number;
   cwd: string;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { abortedError, ExitCode } from '../lib/errors/dl-error.js';
 import type { CommandRun, Io } from './io.js';
@@ -52,6 +53,7 @@ export function createProcessIo(): ProcessIo {
     stderr: process.stderr,
     env: process.env,
     isTTY: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },
+    stdoutIsPipe: isPipe(1),
     columns: process.stderr.isTTY ? process.stderr.columns : undefined,
     cwd: process.cwd(),
     signal: controller.signal,
@@ -61,4 +63,13 @@ export function createProcessIo(): ProcessIo {
     stdin?.destroy();
   };
   return { io, dispose };
+}
+
+function isPipe(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
 }

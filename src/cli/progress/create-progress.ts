@@ -36,15 +36,18 @@ export interface ProgressSink {
 export type ResolvedProgress = 'tty' | 'plain' | 'json' | 'diagnostics';
 
 /**
- * The DESIGN rules: `auto` is a bar when stderr is a terminal, else nothing but diagnostics
- * for a stage whose stdout is a pipe carrying data, else log lines. TERM=dumb has no cursor
- * moves, so a bar becomes lines. -q leaves only diagnostics; `none` too.
+ * `auto`: a stage whose stdout is a pipe carrying data to the next stage shows only
+ * diagnostics, even on a terminal, so that in `a | b | c` only the last stage draws
+ * (several bars on one terminal overwrite each other); otherwise a bar when stderr is a
+ * terminal, else log lines. TERM=dumb has no cursor moves, so a bar becomes lines. -q
+ * leaves only diagnostics; `none` too.
  */
 export function resolveProgress(opts: Pick<ProgressOptions, 'mode' | 'io' | 'stdoutIsData' | 'quiet'>): ResolvedProgress {
   const { mode, io } = opts;
   if (mode === 'json') return 'json';
   if (mode === 'none' || opts.quiet === true) return 'diagnostics';
-  const wanted = mode !== 'auto' ? mode : io.isTTY.stderr ? 'tty' : opts.stdoutIsData && !io.isTTY.stdout ? 'diagnostics' : 'plain';
+  const feedsPipe = opts.stdoutIsData && (io.stdoutIsPipe ?? !io.isTTY.stdout);
+  const wanted = mode !== 'auto' ? mode : feedsPipe ? 'diagnostics' : io.isTTY.stderr ? 'tty' : 'plain';
   return wanted === 'tty' && io.env.TERM === 'dumb' ? 'plain' : wanted;
 }
 

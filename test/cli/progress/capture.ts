@@ -13,7 +13,7 @@ export function capture(): { out: Writable; writes: string[]; text: () => string
   return { out, writes, text: () => writes.join('') };
 }
 
-export function testIo(over: { stderrTTY?: boolean; stdoutTTY?: boolean; env?: Record<string, string>; columns?: number } = {}) {
+export function testIo(over: { stderrTTY?: boolean; stdoutTTY?: boolean; stdoutIsPipe?: boolean; env?: Record<string, string>; columns?: number } = {}) {
   const stderr = capture();
   const stdout = capture();
   const io: Io = {
@@ -22,6 +22,7 @@ export function testIo(over: { stderrTTY?: boolean; stdoutTTY?: boolean; env?: R
     stderr: stderr.out,
     env: over.env ?? {},
     isTTY: { stdin: false, stdout: over.stdoutTTY ?? false, stderr: over.stderrTTY ?? false },
+    stdoutIsPipe: over.stdoutIsPipe,
     columns: over.columns,
     cwd: process.cwd(),
     signal: new AbortController().signal,

@@ -26,7 +26,8 @@ async function job(sink: ProgressSink, advance: (ms: number) => void): Promise<v
 describe('resolveProgress', () => {
   test.each<[ProgressMode, boolean, boolean, boolean, string | undefined, boolean, string]>([
     // mode, stderr tty, stdout tty, stdoutIsData, TERM, quiet -> what stderr shows
-    ['auto', true, false, true, undefined, false, 'tty'],
+    ['auto', true, false, true, undefined, false, 'diagnostics'], // a middle stage on a terminal
+    ['auto', true, false, false, undefined, false, 'tty'], // the last stage draws
     ['auto', true, true, false, 'dumb', false, 'plain'],
     ['auto', false, false, true, undefined, false, 'diagnostics'],
     ['auto', false, true, true, undefined, false, 'plain'],
@@ -41,6 +42,14 @@ describe('resolveProgress', () => {
     const { io } = testIo({ stderrTTY, stdoutTTY, env: term === undefined ? {} : { TERM: term } });
     expect(resolveProgress({ mode, io, stdoutIsData: data, quiet })).toBe(want);
   });
+
+  test.each([
+    [true, 'diagnostics'],
+    [false, 'tty'],
+  ])('auto on a terminal, data stdout is a pipe %s -> %s (`> file` still draws)', (stdoutIsPipe, want) => {
+    const { io } = testIo({ stderrTTY: true, stdoutIsPipe });
+    expect(resolveProgress({ mode: 'auto', io, stdoutIsData: true })).toBe(want);
+  });
 });
 
 describe('createProgress', () => {
@@ -50,7 +59,7 @@ describe('createProgress', () => {
 
   it('tty: a bar redrawn at most 10/s, with colour', async () => {
     const { io, stderr } = testIo({ stderrTTY: true, columns: 80 });
-    await job(createProgress({ tool: 'dl-get', mode: 'auto', io, stdoutIsData: true }), advance);
+    await job(createProgress({ tool: 'dl-get', mode: 'auto', io, stdoutIsData: false }), advance);
     expect(stderr.writes.length).toBeLessThanOrEqual(21);
     expect(stderr.text()).toMatch(/\x1b\[3\dm/);
     expect(stripAnsi(stderr.text())).toContain('dl-get: warning: slow mirror (DL_WARN_SLOW)');
