@@ -11,11 +11,22 @@ export function completionScript(tool: string, shell: CompletionShell): string {
   return (shell === 'zsh' ? zsh : bash)(tool, fn);
 }
 
+// bash also splits words at ':' (COMP_WORDBREAKS), which cuts HOST:PORT/REPO:TAG and
+// oci:DIR apart: the command gets the line split at blanks, and bash, which replaces only
+// the current piece after its last ':', gets the candidates without what precedes it.
+// A directory candidate (ending in '/') gets no space after it, so one can go on typing.
 const bash = (tool: string, fn: string): string => `# bash completion for ${tool}; use: source <(${tool} --completion bash)
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" words
-  mapfile -t words < <(${tool} --get-yargs-completions "\${COMP_WORDS[@]:0:COMP_CWORD+1}" 2>/dev/null)
-  mapfile -t COMPREPLY < <(compgen -W "\${words[*]}" -- "$cur")
+  local line="\${COMP_LINE:0:COMP_POINT}" cur="\${COMP_WORDS[COMP_CWORD]}" args words w
+  read -ra args <<< "$line"
+  [[ $line == *[[:blank:]] ]] && args+=("")
+  local typed="\${args[-1]}"
+  mapfile -t words < <(${tool} --get-yargs-completions "\${args[@]}" 2>/dev/null)
+  COMPREPLY=()
+  for w in "\${words[@]}"; do
+    [[ $w == "$typed"* ]] && COMPREPLY+=("\${w:\${#typed}-\${#cur}}")
+  done
+  [[ \${#COMPREPLY[@]} -eq 1 && \${COMPREPLY[0]} == */ ]] && compopt -o nospace
 }
 complete -o bashdefault -o default -F ${fn} ${tool}
 `;

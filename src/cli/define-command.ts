@@ -10,6 +10,12 @@ import { writeText } from './write-text.js';
 /** Parsed options, under both their kebab and camelCase names; positionals in `_`. */
 export type CommandArgs<A> = ArgumentsCamelCase<A & CommonArgs>;
 
+/**
+ * What a `complete` hook gets: the words before the one being completed, parsed without
+ * validation or coercion (any option may be missing); the positionals as text in `_`.
+ */
+export type PositionalArgs<A> = Partial<CommandArgs<A>> & { _: string[] };
+
 /** What a handler gets besides its arguments. */
 export interface CommandContext {
   tool: string;
@@ -39,6 +45,12 @@ export interface CommandSpec<A> {
   builder: (y: Argv<CommonArgs>) => Argv<A>;
   /** Does the work; resolves to the exit status, throws DlError on failure. */
   handler: (args: CommandArgs<A>, ctx: CommandContext) => Promise<number>;
+  /**
+   * Shell completion of a positional: candidates for `current`, which comes after the
+   * positionals in `args._`. Failures count as none; with none, the shell offers file
+   * names. Without it, positionals get yargs's answer (the options).
+   */
+  complete?: (current: string, args: PositionalArgs<A>, io: Io) => Promise<string[]>;
 }
 
 export interface Command {

@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { isDlError, usageError } from '../lib/errors/dl-error.js';
 import { CONFIGURABLE_KEYS, commonOptions } from './common-options.js';
+import { completePositional } from './complete-positional.js';
 import { completionScript } from './completion-script.js';
 import { findConfigPath, loadConfig, resolveSettings, type ConfigFile, type OptionTypes } from './config.js';
 import type { CommandArgs, CommandSpec } from './define-command.js';
@@ -24,7 +25,7 @@ export async function parseCommandLine<A>(spec: CommandSpec<A>, argv: string[], 
   y.config(resolveSettings(keys, config, io.env, options));
 
   if (argv[0] === '--get-yargs-completions') {
-    const words = await y.getCompletion(argv.slice(1));
+    const words = (await completePositional(spec, y, argv.slice(1), io)) ?? (await y.getCompletion(argv.slice(1)));
     await writeText(io.stdout, words.map((w) => `${w}\n`).join(''));
     return { kind: 'done' };
   }

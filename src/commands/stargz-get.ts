@@ -14,7 +14,7 @@ import type { ImageEntry } from '../lib/stargz/merge-layers.js';
 import type { OpenedImage } from '../lib/stargz/open-image.js';
 import { readFiles } from '../lib/stargz/read-files.js';
 import { entriesUnder, isGlob, matchArgument } from '../lib/stargz/select-entries.js';
-import { openImageFromArgs, withImageOptions, type ImageArgs } from './stargz-image-options.js';
+import { completeImagePath, openImageFromArgs, withImageOptions, type ImageArgs } from './stargz-image-options.js';
 
 /**
  * stargz-get: chosen files out of an eStargz image, fetching only their chunks by Range
@@ -43,6 +43,7 @@ export const { run, main } = defineCommand<GetArgs>({
   ],
   stdoutIsData: true,
   builder,
+  complete: completeImagePath,
   handler: async (args, ctx) => {
     const [image, ...paths] = args._.map(String);
     if (image === undefined || paths.length === 0) throw usageError('name an IMAGE and at least one PATH', `try '${TOOL} --help'`);

@@ -7,7 +7,7 @@ import { listingFor } from '../lib/stargz/select-entries.js';
 import { entryRecord, longLine, safeName } from '../lib/stargz/format-entry.js';
 import type { ImageEntry } from '../lib/stargz/merge-layers.js';
 import type { OpenedImage } from '../lib/stargz/open-image.js';
-import { openImageFromArgs, withImageOptions, type ImageArgs } from './stargz-image-options.js';
+import { completeImagePath, openImageFromArgs, withImageOptions, type ImageArgs } from './stargz-image-options.js';
 
 /**
  * stargz-ls: the files of an eStargz image, read from each layer's table of contents
@@ -41,6 +41,7 @@ export const { run, main } = defineCommand<LsArgs>({
   ],
   stdoutIsData: false,
   builder,
+  complete: completeImagePath,
   handler: async (args, ctx) => {
     const [image, ...paths] = args._.map(String);
     if (image === undefined) throw usageError('name an IMAGE', `try '${TOOL} --help'`);

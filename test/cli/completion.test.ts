@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import { buildCommand, type BuiltCommand } from './build-command.js';
+import { bashComplete } from './completion-shell.js';
 import { run } from './fixtures/test-command.js';
 import { memoryIo } from './memory-io.js';
 
@@ -14,19 +15,11 @@ afterAll(() => cmd?.remove());
 
 const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
 
-/** Sources the printed script in a real bash and asks it to complete `words`. */
-function bashComplete(words: string[]): string[] {
-  const script = [
-    'source <(dl-test --completion bash)',
-    `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})`,
-    'COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))',
-    '_dl_test_completions',
-    'complete -p dl-test >&2',
-    'printf "%s\\n" "${COMPREPLY[@]}"',
-  ].join('\n');
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${cmd.dir}:${process.env.PATH}` } });
+/** Completes the last of `words` ('' for a new word) the way bash does. */
+function bashCompleteWords(words: string[]): string[] {
+  const r = bashComplete('dl-test', cmd.dir, words.join(' '));
   expect(r.stderr).toBe('complete -o bashdefault -o default -F _dl_test_completions dl-test\n');
-  return r.stdout.split('\n').filter(Boolean);
+  return r.reply;
 }
 
 describe('bash completion', () => {
@@ -36,11 +29,11 @@ describe('bash completion', () => {
     [['dl-test', '--progress', 'p'], ['plain']],
     [['dl-test', '--mode', ''], ['ok', 'throw', 'warn', 'wait', 'stubborn', 'spew']],
   ])('%j completes to %j', (words, expected) => {
-    expect(bashComplete(words).sort()).toEqual([...expected].sort());
+    expect(bashCompleteWords(words).sort()).toEqual([...expected].sort());
   });
 
   it('does not offer an option already given', () => {
-    expect(bashComplete(['dl-test', '--retries', '3', '--re'])).toEqual([]);
+    expect(bashCompleteWords(['dl-test', '--retries', '3', '--re'])).toEqual([]);
   });
 });
 
