@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 // One entry per command (bin/<tool>.js imports dist/commands/<tool>.js) plus the library.
-export const commands = ['dl-hash', 'dl-get', 'dl-unpack', 'stargz-ls', 'stargz-get', 'dl-bench', 'dl-progress'] as const;
+export const commands = ['dl-hash', 'dl-get', 'dl-unpack', 'stargz-ls', 'stargz-get', 'dl-bench', 'dl-progress', 'dl-flash'] as const;
 
 export default defineConfig({
   entry: {
