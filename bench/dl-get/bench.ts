@@ -58,20 +58,28 @@ function timeRun(cmd: string[]): number {
   return seconds;
 }
 
-function compare(label: string, size: number, ourCmd: string[], peers: Record<string, string[]>, target: number): void {
+/** Runs our variants and the peers alternately (rotating who goes first), then prints medians and ratios. */
+function compare(label: string, size: number, variants: Record<string, string[]>, peers: Record<string, string[]>, target: number): void {
   const names = Object.keys(peers).filter((p) => have(peers[p]![0]!));
-  const times: Record<string, number[]> = { ours: [], ...Object.fromEntries(names.map((n) => [n, []])) };
+  const cmds: Record<string, string[]> = { ...variants, ...Object.fromEntries(names.map((n) => [n, peers[n]!])) };
+  const order = Object.keys(cmds);
+  const times: Record<string, number[]> = Object.fromEntries(order.map((n) => [n, []]));
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 ? [...names, 'ours'] : ['ours', ...names];
-    for (const who of order) times[who]!.push(timeRun(who === 'ours' ? ourCmd : peers[who]!));
+    for (let j = 0; j < order.length; j++) {
+      const who = order[(i + j) % order.length]!;
+      times[who]!.push(timeRun(cmds[who]!));
+    }
   }
   const rate = (s: number): string => `${Math.round(size / 1e6 / s)} MB/s`;
-  const o = median(times.ours!);
-  console.log(`${label}: dl-get ${rate(o)} (median of ${runs})`);
-  for (const n of names) {
-    const p = median(times[n]!);
-    const ratio = p / o;
-    console.log(`  vs ${n.padEnd(12)} ${rate(p).padStart(10)}  ratio dlkit/peer = ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'ok' : 'BELOW'}`);
+  console.log(`${label} (median of ${runs})`);
+  for (const [v, cmd] of Object.entries(variants)) {
+    const o = median(times[v]!);
+    console.log(`  ${v}: ${rate(o)}   [${cmd.slice(ours.length).join(' ')}]`);
+    for (const n of names) {
+      const p = median(times[n]!);
+      const ratio = p / o;
+      console.log(`    vs ${n.padEnd(12)} ${rate(p).padStart(10)}  ratio dlkit/peer = ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'ok' : 'BELOW'}`);
+    }
   }
   for (const n of Object.keys(peers).filter((p) => !names.includes(p))) console.log(`  vs ${n}: skipped (${peers[n]![0]} not installed)`);
 }
@@ -80,12 +88,12 @@ function peakRss(label: string, shell: string): Promise<void> {
   return new Promise((resolve, reject) => {
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir);
-    // The dl-get process is the shell's first child; its VmHWM is sampled from /proc.
+    // dl-get is the shell itself (bash execs a lone command) or one of its children.
     const child = spawn('bash', ['-c', shell], { stdio: 'ignore' });
     let peak = 0;
     const timer = setInterval(() => {
       const kids = spawnSync('pgrep', ['-P', String(child.pid), '-f', 'dl-get'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-      for (const pid of kids) {
+      for (const pid of [String(child.pid), ...kids]) {
         try {
           peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
         } catch {}
@@ -122,7 +130,8 @@ try {
   const url = `${nginx.url}/${file.split('/').pop()}`;
   const out = join(outDir, 'out.bin');
   const ariaOut = ['-d', outDir, '-o', 'out.bin', '--allow-overwrite=true', '--auto-file-renaming=false', '--file-allocation=none', '-q'];
-  compare(`A. ${sizes.one / MiB} MiB, one connection, to a file`, sizes.one, [...ours, '-q', '-s', '1', '-o', out, url], {
+  const variants = (args: string[]) => ({ 'dl-get': [...ours, ...args], 'dl-get --no-fsync': [...ours, '--no-fsync', ...args] });
+  compare(`A. ${sizes.one / MiB} MiB, one connection, to a file`, sizes.one, variants(['-q', '-s', '1', '-o', out, url]), {
     curl: ['curl', '-s', '-o', out, url],
     'aria2c -x1': ['aria2c', '-x1', '-s1', ...ariaOut, url],
   }, 1.0);
@@ -130,7 +139,7 @@ try {
   console.log(`  digest check: ${(await sha256(out)) === (await sha256(file)) ? 'identical' : 'DIFFERENT'}`);
 
   const slowUrl = `${nginx.url}/slow/${slowFile.split('/').pop()}`;
-  compare(`B. ${sizes.slow / MiB} MiB, limit_rate 20m per connection`, sizes.slow, [...ours, '-q', '-s', '16', '-k', '1M', '-o', out, slowUrl], {
+  compare(`B. ${sizes.slow / MiB} MiB, limit_rate 20m per connection`, sizes.slow, variants(['-q', '-s', '16', '-k', '1M', '-o', out, slowUrl]), {
     'aria2c -x16': ['aria2c', '-x16', '-s16', '-k1M', ...ariaOut, slowUrl],
   }, 1.0);
 

@@ -11,7 +11,9 @@ import { downloadToStream } from '../lib/download/download-stream.js';
 import { parseByteSize } from '../lib/download/parse-byte-size.js';
 import { parseExpectList } from '../lib/download/parse-expect.js';
 import { targetInDir } from '../lib/download/target-name.js';
-import { usageError } from '../lib/errors/dl-error.js';
+import { integrityError, usageError } from '../lib/errors/dl-error.js';
+import { checksumBeside, checksumFromUrl } from '../lib/download/published-checksum.js';
+import { urlFileName } from '../lib/http/safe-name.js';
 import { createDispatcher } from '../lib/http/dispatcher.js';
 import { loadCredentials } from '../lib/http/load-credentials.js';
 import { redactUrl } from '../lib/redact/redact-url.js';
@@ -42,6 +44,8 @@ interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArgs, Resu
   proxy: string | undefined;
   insecure: boolean;
   mirror: string[];
+  'checksum-url': string | undefined;
+  'auto-checksum': boolean;
 }
 type Args = CommandArgs<GetArgs>;
 
@@ -65,6 +69,8 @@ const builder = (y: Argv<CommonArgs>): Argv<GetArgs> =>
     .option('cookie', { alias: 'b', type: 'string', requiresArg: true, describe: 'send cookies from a Netscape cookie FILE' })
     .option('proxy', { alias: 'x', type: 'string', requiresArg: true, describe: 'use this proxy (default: http_proxy, https_proxy, ALL_PROXY, no_proxy)' })
     .option('insecure', { type: 'boolean', default: false, describe: 'do not verify TLS certificates (warns)' })
+    .option('checksum-url', { type: 'string', requiresArg: true, describe: 'check against the digest this SUMS or .sha256 file gives for the file (exit 65)' })
+    .option('auto-checksum', { type: 'boolean', default: false, describe: 'check against URL.sha256 (.sha512, .sha1, .md5) or SHA256SUMS beside the URL' })
     .option('mirror', { type: 'string', requiresArg: true, default: [] as string[], coerce: asList, describe: 'another URL serving the same bytes (repeatable)' }) as unknown as Argv<GetArgs>;
 
 export const { run, main } = defineCommand<GetArgs>({
@@ -139,11 +145,27 @@ async function getOne(given: string, toStdout: boolean, base: Base, args: Args, 
   const source = await resolveSource(given, { env: ctx.io.env, dispatcher: base.dispatcher, signal: ctx.signal });
   const credentials = source.bearer ? await withBearer(args, ctx, source.bearer) : base.credentials;
   const opts: DownloadOptions = { ...base, credentials, url: source.url, mirrors: args.mirror, id: redactUrl(given) };
+  opts.expect = await withPublished(opts, args);
   if (toStdout) return downloadToStream({ ...opts, out: ctx.io.stdout });
   const target = args.output !== undefined ? resolve(ctx.io.cwd, args.output) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
   const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad, fsync: args.fsync });
   if (args.json) await writeLine(ctx, { url: redactUrl(given), ...result });
   return result;
+}
+
+/** --expect plus what --checksum-url / --auto-checksum publish; two different digests for one algorithm fail at once. */
+async function withPublished(opts: DownloadOptions, args: Args): Promise<DownloadOptions['expect']> {
+  const name = urlFileName(opts.url) ?? '';
+  const published =
+    args.checksumUrl !== undefined ? await checksumFromUrl(opts, args.checksumUrl, name)
+    : args.autoChecksum ? await checksumBeside(opts, opts.url, name)
+    : undefined;
+  if (!published) return opts.expect;
+  const given = opts.expect?.[published.algorithm];
+  if (given !== undefined && given !== published.digest) {
+    throw integrityError(`--expect ${published.algorithm}:${given} differs from ${published.digest} published in ${published.source}`);
+  }
+  return { ...opts.expect, [published.algorithm]: published.digest };
 }
 
 /** A resolver's token (HF_TOKEN, CIVITAI_TOKEN) is a bearer credential for its host only. */

@@ -1,4 +1,6 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../servers/fault-server.js';
@@ -127,4 +129,62 @@ describe('dl-get options against the fault server', () => {
     expect(secs).toBeGreaterThan(expected * 0.9);
     expect(secs).toBeLessThan(expected * 1.1 + 0.3);
   });
+
+  it('checks against a published checksum: --checksum-url, --auto-checksum (SUMS list), mismatch 65, none 66', async () => {
+    b.route('/pub/model.bin', { body });
+    b.route('/pub/SHA256SUMS', { body: Buffer.from(`${'1'.repeat(64)}  other.bin\n${digest}  model.bin\n`) });
+    b.route('/pub/model.bin.sha256', { auth: { forbidden: true } });
+    b.route('/one.sha256', { body: Buffer.from(`${digest}\n`) });
+    b.route('/bad.sha256', { body: Buffer.from(`${'0'.repeat(64)}  model.bin\n`) });
+    const auto = await dlGet([...FAST, '--auto-checksum', '-o', join(tmp.dir, 'p1'), `${b.url}/pub/model.bin`]);
+    expect(auto.code).toBe(0);
+    expect(auto.events.find((e) => e.type === 'verify')).toMatchObject({ algorithm: 'sha256', ok: true });
+    expect((await dlGet([...FAST, '--checksum-url', `${b.url}/one.sha256`, '-o', join(tmp.dir, 'p2'), `${b.url}/pub/model.bin`])).code).toBe(0);
+    expect((await dlGet([...FAST, '--checksum-url', `${b.url}/bad.sha256`, '-o', join(tmp.dir, 'p3'), `${b.url}/pub/model.bin`])).code).toBe(65);
+    expect((await dlGet([...FAST, '--auto-checksum', '-o', join(tmp.dir, 'p4'), `${b.url}/cdn/model.bin`])).code).toBe(66);
+  });
+
+  it('goes through a proxy from http_proxy, and --proxy', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const r = await dlGet([...FAST, '-o', join(tmp.dir, 'px1'), `${b.url}/cdn/model.bin`], { env: { http_proxy: proxy.url } });
+      expect(r.code).toBe(0);
+      expect(await dlGet([...FAST, '--proxy', proxy.url, '-o', join(tmp.dir, 'px2'), `${b.url}/cdn/model.bin`]).then((x) => x.code)).toBe(0);
+      expect(proxy.tunnels).toBeGreaterThanOrEqual(2);
+      const before = proxy.tunnels;
+      const bypass = await dlGet([...FAST, '-o', join(tmp.dir, 'px3'), `${b.url}/cdn/model.bin`], { env: { http_proxy: proxy.url, no_proxy: '127.0.0.1' } });
+      expect(bypass.code).toBe(0);
+      expect(proxy.tunnels).toBe(before);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+
+/** A CONNECT proxy on 127.0.0.1 that counts the tunnels it opened. */
+async function startConnectProxy(): Promise<{ url: string; tunnels: number; close(): Promise<void> }> {
+  const state = { tunnels: 0 };
+  const sockets = new Set<Socket>();
+  const server = createServer((_req, res) => res.writeHead(405).end());
+  server.on('connect', (req: IncomingMessage, client: Socket) => {
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host, () => {
+      state.tunnels++;
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(client).pipe(upstream);
+    });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined).on('close', () => sockets.delete(s));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get tunnels() {
+      return state.tunnels;
+    },
+    close: () => new Promise((r) => (sockets.forEach((s) => s.destroy()), server.close(() => r()))),
+  };
+}
