@@ -66,6 +66,9 @@ interface GetOptionsUsed {
   cookie: string | undefined;
   proxy: string | undefined;
   insecure: boolean;
+  /** Single-URL options that batch mode refuses (optional: not every dl-get has them). */
+  'checksum-url'?: string;
+  'auto-checksum'?: boolean;
 }
 
 type Args = CommandArgs<BatchArgs & GetOptionsUsed>;
@@ -109,6 +112,7 @@ function validate(args: Args): void {
   no(args.output !== undefined, '-o', 'give each job its "output" in the job file, or use -d DIR');
   no(args.expect !== undefined, '--expect', 'give each job its "expect" in the job file');
   no(args.mirror.length > 0, '--mirror', 'give each job its "mirrors" in the job file');
+  no(args.checksumUrl !== undefined || args.autoChecksum, '--checksum-url or --auto-checksum', 'give each job its "expect" in the job file');
   no(args.passwordStdin || (args.user !== undefined && !args.user.includes(':')), '--user without a password', 'use --user USER:PASSWORD, --netrc or -H');
   no(args.input !== undefined && args.resumeAll, '--resume-all', 'run the job file, or resume, not both');
   if (!(Number.isInteger(args.jobs) && args.jobs >= 1 && args.jobs <= 256)) throw usageError(`--jobs ${args.jobs}: expected 1 to 256`);

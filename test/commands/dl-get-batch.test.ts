@@ -243,6 +243,21 @@ describe.skipIf(hookSkipReason())('dl-get -i: jobs, failures, order, metrics', (
     expect(sizes[0]).toBeLessThanOrEqual(6 * 1024);
   });
 
+  it.each([
+    [['-o', 'x']],
+    [['--expect', `sha256:${'0'.repeat(64)}`]],
+    [['--auto-checksum']],
+    [['https://h/x']],
+    [['-j', '0']],
+    [['--cache-max', '1M']],
+  ])('-i with %j is a usage error, before any request', async (extra) => {
+    const out = await freshDir('usage');
+    const before = srv.stats.requests.length;
+    const r = await batchGet(['-i', '-', ...extra, ...FAST], { cwd: out, stdin: `${srv.url}/a\n` });
+    expect(r.code).toBe(64);
+    expect(srv.stats.requests.length).toBe(before);
+  });
+
   it('no metrics file appears unless asked for', async () => {
     const out = await freshDir('nometrics');
     await batchGet(['-i', '-', ...FAST], { cwd: out, stdin: `${srv.url}/a\n` });
