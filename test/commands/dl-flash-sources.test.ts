@@ -43,6 +43,8 @@ describe.skipIf(loopSkipReason)(`dl-flash sources${loopSkipReason ? ` (${loopSki
     for (const [tool, ext] of [['xz', 'xz'], ['gzip', 'gz'], ['zstd', 'zst']] as const) {
       writeFileSync(join(dir, `image.img.${ext}`), execFileSync(tool, ['-c', join(dir, 'image.img')], { maxBuffer: 64 * MiB }));
     }
+    execFileSync('zip', ['-q', '-j', join(dir, 'image.zip'), join(dir, 'image.img')]);
+    execFileSync('zip', ['-q', '-j', join(dir, 'two.zip'), join(dir, 'image.img'), join(dir, 'image.img.gz')]);
     server = await startFaultServer({
       routes: {
         '/image.img.xz': { body: readFileSync(join(dir, 'image.img.xz')) },
@@ -95,5 +97,15 @@ describe.skipIf(loopSkipReason)(`dl-flash sources${loopSkipReason ? ` (${loopSki
     const r = await flash([`${server.url}/missing.img`, t.path]);
     expect(r.code).toBe(69);
     expect(readFileSync(t.file).every((b) => b === 0xee)).toBe(true);
+  });
+
+  it('writes the one image a zip holds, and refuses a zip of several files (64)', async () => {
+    const t = target();
+    const r = await flash(['image.zip', t.path]);
+    expect(r.code).toBe(0);
+    expect(r.events.find((e) => e.type === 'start')).toMatchObject({ total: image.length });
+    expect(holdsImage(t)).toBe(true);
+    const two = await flash(['two.zip', t.path]);
+    expect(two.code).toBe(64);
   });
 });
