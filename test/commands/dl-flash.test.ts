@@ -72,6 +72,17 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     expect(r.events.filter((e) => e.type === 'progress').map((e) => e.id)).toEqual(expect.arrayContaining([a.path, b.path]));
   });
 
+  it('a drive that fails mid-write is dropped and reported (74) while the other finishes and verifies', async () => {
+    const [good, small] = [target(), target(4 * MiB)];
+    const stdin = Readable.from([image]); // a stream: its size is unknown, so the small drive is not refused up front
+    const r = await flash(['-', good.path, small.path, '--yes', '--force'], { stdin });
+    expect(r.code).toBe(74);
+    expect(holdsImage(good)).toBe(true);
+    expect(r.events.find((e) => e.type === 'warn')).toMatchObject({ id: small.path, code: 'DL_WARN_DRIVE_FAILED' });
+    expect(r.events.find((e) => e.type === 'verify')).toMatchObject({ id: good.path, ok: true });
+    expect(r.events.at(-1)).toMatchObject({ type: 'error', code: 'DL_ERR_TOO_SMALL' });
+  });
+
   it.each([
     ['without --yes off a terminal', ['--force'], 'DL_ERR_NOT_CONFIRMED', 16 * MiB],
     ['a non-removable drive without --force', ['--yes'], 'DL_ERR_NOT_REMOVABLE', 16 * MiB],
