@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { abortedError, ExitCode } from '../lib/errors/dl-error.js';
+import { abortedError, ExitCode, isDlError } from '../lib/errors/dl-error.js';
 import type { CommandRun, Io } from './io.js';
 
 /**
@@ -36,7 +36,9 @@ export function createProcessIo(): ProcessIo {
     controller.abort(abortedError());
   };
   const onStdoutError = (err: NodeJS.ErrnoException): void => {
-    if (!controller.signal.aborted) controller.abort(err);
+    // A DlError here was handed to stdout.destroy() by a failing pipeline, which reports
+    // it itself; only stdout's own failures (EPIPE, EIO) stop the command.
+    if (!controller.signal.aborted && !isDlError(err)) controller.abort(err);
   };
   // Nowhere left to report a broken stderr; failing the command over it helps no one.
   const onStderrError = (): void => undefined;

@@ -234,14 +234,23 @@ function verifyExpected(id: string, label: string, digests: Digests, expected: E
   verifyDigests(digests, { [algorithm]: digest }, label);
 }
 
-/** -p: stdin → hash → stdout with backpressure; the digest to stderr; a mismatch exits 65 after the bytes. */
+/**
+ * -p: stdin → hash → stdout with backpressure; the digest to stderr. With --expect the
+ * stage holds back the last chunk until the digest matches, so on a mismatch (exit 65)
+ * the next stage gets a truncated stream, never a complete-looking bad one.
+ */
 async function passThrough(algorithms: Algorithm[], expected: Expected | undefined, ctx: Ctx): Promise<number> {
   const { io, signal, progress, args } = ctx;
-  const stage = await createHashStream(algorithms);
+  const stage = await createHashStream(algorithms, { expect: expected && { [expected.algorithm]: expected.digest } });
   const began = Date.now();
   progress.emit({ type: 'start', id: '-', total: null });
   const meter = byteMeter((bytes) => progress.emit({ type: 'progress', id: '-', bytes, total: null }));
-  await pipeline(io.stdin, stage, meter, io.stdout, { signal });
+  try {
+    await pipeline(io.stdin, meter, stage, io.stdout, { signal });
+  } catch (error) {
+    // A mismatch is reported below, with the digest line and the verify event.
+    if (!isDlError(error) || error.code !== 'DL_ERR_INTEGRITY') throw error;
+  }
   const result = { path: '-', bytes: stage.hasher.bytes, digests: stage.hasher.digest() };
   progress.emit({ type: 'end', id: '-', bytes: result.bytes, durationMs: Date.now() - began, digests: result.digests });
   if (!args.quiet) ctx.out.stderr(sumsLines('-', algorithms, result, args));

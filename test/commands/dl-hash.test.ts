@@ -154,10 +154,11 @@ describe('-p, --pass', () => {
     expect(r.stderr).toBe(`${sha256(data)}  -\n`);
   });
 
-  it('with a wrong --expect, passes every byte and then exits 65', async () => {
+  it('with a wrong --expect, passes all but the held-back last chunk and exits 65', async () => {
     const r = await dlHash(['-p', '--expect', `sha256:${ZEROS}`], { stdin: data });
     expect(r.code).toBe(65);
-    expect(r.stdout.equals(data)).toBe(true);
+    expect(r.stdout.length).toBeLessThan(data.length);
+    expect(r.stdout.equals(data.subarray(0, r.stdout.length))).toBe(true);
     expect(r.stderr).toContain(`expected ${ZEROS}, got ${sha256(data)}`);
   });
 

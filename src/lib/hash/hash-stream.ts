@@ -5,7 +5,9 @@ import { verifyDigests } from './verify-digests.js';
 
 export interface HashStreamOptions {
   /** Digests the bytes must have: on mismatch the stream fails at its end with DL_ERR_INTEGRITY
-   * (exit 65) instead of finishing, so the pipeline reports the failure. */
+   * (exit 65) instead of finishing, so the pipeline reports the failure. The last chunk is
+   * held back until the digest is known, so a downstream stage never receives a whole
+   * stream that failed: a compressed stream ends truncated and its decoder fails too. */
   expect?: Digests;
 }
 
@@ -16,6 +18,7 @@ export interface HashStreamOptions {
  */
 export class HashStream extends Transform {
   readonly #expect: Digests | undefined;
+  #held: Buffer | undefined;
 
   constructor(
     readonly hasher: MultiHasher,
@@ -27,13 +30,16 @@ export class HashStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.hasher.update(chunk);
-    callback(null, chunk);
+    if (this.#expect === undefined) return callback(null, chunk);
+    const previous = this.#held;
+    this.#held = chunk;
+    callback(null, previous);
   }
 
   override _flush(callback: TransformCallback): void {
     try {
       if (this.#expect !== undefined) verifyDigests(this.hasher.digest(), this.#expect);
-      callback();
+      callback(null, this.#held);
     } catch (error) {
       callback(error as Error);
     }
