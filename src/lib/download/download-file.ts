@@ -57,7 +57,7 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<Downloa
       await verifyAndFinalize(part, run.outcome.digests, opts.expect ?? {}, { ...opts, fsync: opts.fsync ?? true });
       const durationMs = now() - t0;
       const result = { bytes: run.outcome.total, path: opts.target, digests: run.outcome.digests, durationMs, status: run.status, fetched: run.outcome.fetched };
-      opts.emit({ type: 'end', id: opts.id, ...result, rate: durationMs > 0 ? Math.round((result.fetched * 1000) / durationMs) : null });
+      opts.emit({ type: 'end', id: opts.id, ...result, ...(durationMs > 0 ? { rate: Math.round((result.fetched * 1000) / durationMs) } : {}) });
       return result;
     } catch (err) {
       // An answer never read would hold its connection (and dispatcher.close) forever.

@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ByteRanges } from '../checkpoint/byte-ranges.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
-import { createMultiHasher } from '../hash/multi-hasher.js';
+import { hasherFor } from './lazy-hasher.js';
 import { HashFollower } from './hash-follower.js';
 
 /** The done ranges of one attempt at a file and, with --expect, its in-order hashing. */
@@ -14,7 +14,8 @@ export class DownloadState {
   ) {}
 
   static async create(fh: FileHandle, path: string, done: ByteRanges, algorithms: readonly Algorithm[]): Promise<DownloadState> {
-    const follower = algorithms.length > 0 ? new HashFollower(await createMultiHasher(algorithms), fh, path, done) : undefined;
+    const hasher = await hasherFor(algorithms);
+    const follower = hasher ? new HashFollower(hasher, fh, path, done) : undefined;
     return new DownloadState(done, follower);
   }
 

@@ -3,7 +3,6 @@ import { pipeline } from 'node:stream/promises';
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
-import { createMultiHasher, type MultiHasher } from '../hash/multi-hasher.js';
 import { verifyDigests } from '../hash/verify-digests.js';
 import { contentLength, discardBody, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
@@ -13,6 +12,7 @@ import { networkError, shortBody } from './consume-body.js';
 import type { DownloadOptions, DownloadResult } from './download-options.js';
 import { MirrorSet } from './mirror-set.js';
 import { openSource } from './open-source.js';
+import { hasherFor } from './lazy-hasher.js';
 import { runOrdered } from './ordered-pieces.js';
 import { startProgress } from './progress-ticker.js';
 import { requestRange, requestWhole } from './range-request.js';
@@ -39,15 +39,16 @@ export async function downloadToStream(opts: StreamDownloadOptions): Promise<Dow
   }
   const total = opening.kind === 'unsatisfiable' ? 0 : opening.total;
   opts.emit({ type: 'start', id: opts.id, total, url: redactUrl(opts.url), path: '-', segments: opts.segments, resumeFrom: 0 });
-  const hasher = await createMultiHasher(Object.keys(opts.expect ?? {}) as Algorithm[]);
-  const progress = startProgress(opts.id, opts.emit, () => hasher.bytes, total, now);
+  const hasher = await hasherFor(Object.keys(opts.expect ?? {}) as Algorithm[]);
+  const sink = { bytes: 0, take: (b: Buffer) => ((sink.bytes += b.length), hasher?.update(b)) };
+  const progress = startProgress(opts.id, opts.emit, () => sink.bytes, total, now);
   try {
     const spliceable = opening.kind === 'ranged' && canSplice(opening.identity);
     if (opening.kind === 'ranged' && spliceable && opts.segments > 1 && opening.total >= 2 * opts.minSplitBytes) {
       const sources = new MirrorSet(opts.url, opts.mirrors ?? [], opening.identity);
-      await runOrdered({ opts, out: opts.out, total: opening.total, sources, first: opening.res, onOut: (b) => hasher.update(b) });
+      await runOrdered({ opts, out: opts.out, total: opening.total, sources, first: opening.res, onOut: sink.take });
     } else if (opening.kind !== 'unsatisfiable') {
-      await streamOne(opts, opening.res, opening.kind === 'ranged' && spliceable ? opening.identity : undefined, total, hasher);
+      await streamOne(opts, opening.res, opening.kind === 'ranged' && spliceable ? opening.identity : undefined, total, sink);
     }
   } catch (err) {
     if (opening.kind !== 'unsatisfiable') discardBody(opening.res);
@@ -55,12 +56,12 @@ export async function downloadToStream(opts: StreamDownloadOptions): Promise<Dow
   } finally {
     progress.stop();
   }
-  const digests = hasher.digest();
+  const digests = hasher?.digest() ?? {};
   checkDigests(opts, digests);
   const durationMs = now() - t0;
   const status = opening.kind === 'unsatisfiable' ? 416 : opening.kind === 'ranged' ? 206 : 200;
-  const result: DownloadResult = { bytes: hasher.bytes, digests, durationMs, status, fetched: hasher.bytes };
-  opts.emit({ type: 'end', id: opts.id, ...result, path: '-', rate: durationMs > 0 ? Math.round((hasher.bytes * 1000) / durationMs) : null });
+  const result: DownloadResult = { bytes: sink.bytes, digests, durationMs, status, fetched: sink.bytes };
+  opts.emit({ type: 'end', id: opts.id, ...result, path: '-', ...(durationMs > 0 ? { rate: Math.round((sink.bytes * 1000) / durationMs) } : {}) });
   return result;
 }
 
@@ -77,13 +78,19 @@ function checkDigests(opts: StreamDownloadOptions, digests: Digests): void {
  * If-Range when the first answer was a 206 with a validator; without ranges nothing can
  * be resumed (bytes already went out), so the failure is final.
  */
-async function streamOne(opts: StreamDownloadOptions, first: HttpResponse, identity: HttpIdentity | undefined, total: number | null, hasher: MultiHasher): Promise<void> {
+async function streamOne(
+  opts: StreamDownloadOptions,
+  first: HttpResponse,
+  identity: HttpIdentity | undefined,
+  total: number | null,
+  sink: { bytes: number; take: (b: Buffer) => void },
+): Promise<void> {
   let pending: HttpResponse | undefined = first;
   let expected = total;
   await retryAsync(
     async (sig) => {
       const signal = sig ?? opts.signal;
-      const sent = hasher.bytes;
+      const sent = sink.bytes;
       const res = pending ?? (await reopen(opts, identity, sent, signal));
       // A fresh whole answer (nothing sent yet) has its own length: the file may have changed.
       if (res !== pending && sent === 0 && identity === undefined) expected = contentLength(res);
@@ -91,7 +98,7 @@ async function streamOne(opts: StreamDownloadOptions, first: HttpResponse, ident
       const tap = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
         for await (const chunk of source) {
           if (opts.limiter) await opts.limiter.take(chunk.length, signal);
-          hasher.update(chunk);
+          sink.take(chunk);
           yield chunk;
         }
       };
@@ -100,7 +107,7 @@ async function streamOne(opts: StreamDownloadOptions, first: HttpResponse, ident
       } catch (err) {
         throw opts.out.errored ? outputClosed(opts.out.errored) : networkError(err, signal);
       }
-      if (expected !== null && hasher.bytes < expected) throw shortBody(hasher.bytes, expected);
+      if (expected !== null && sink.bytes < expected) throw shortBody(sink.bytes, expected);
     },
     opts.retry,
     { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },

@@ -13,6 +13,7 @@ import type { MirrorSet, Source } from './mirror-set.js';
 import { Notifier } from './notifier.js';
 import { requestRange } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
+import { linkedSignal } from './linked-signal.js';
 import { checkRangeAnswer } from './source-check.js';
 
 /** Most bytes held for reordering (pieces are recycled, so this is the whole budget). */
@@ -48,12 +49,13 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
   const pool = new PiecePool(piece, window + 1, handsToKernel(job.out));
   const state = { next: 0, emitted: 0, first: job.first as HttpResponse | undefined };
   const running = new Set<Promise<void>>();
+  const linked = linkedSignal(job.opts.signal);
   const boundary = (fn: (ctx: PipelineContext) => Promise<void>) =>
     pipelineObservable((ctx) => {
       const p = fn(ctx);
       running.add(p);
       return p;
-    }, job.opts.signal);
+    }, linked.signal);
 
   const worker = async (i: number, ctx: PipelineContext): Promise<void> => {
     while (state.next < count) {
@@ -89,6 +91,7 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
     await lastValueFrom(merge(workers, boundary(writer)).pipe(tap((o) => o.kind === 'event' && job.opts.emit(o.event))), { defaultValue: undefined });
   } finally {
     await Promise.allSettled(running);
+    linked.dispose();
   }
 }
 

@@ -12,6 +12,7 @@ import type { MirrorSet, Source } from './mirror-set.js';
 import { requestRange } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
 import type { Segment, SegmentPlan } from './segment-plan.js';
+import { linkedSignal } from './linked-signal.js';
 import { checkRangeAnswer } from './source-check.js';
 
 export interface SegmentsJob {
@@ -34,12 +35,13 @@ export interface SegmentsJob {
 export async function runSegments(job: SegmentsJob): Promise<void> {
   const n = Math.max(1, job.opts.segments);
   const running = new Set<Promise<void>>();
+  const linked = linkedSignal(job.opts.signal);
   const worker = (i: number) =>
     pipelineObservable((ctx) => {
       const p = workerLoop(job, i, ctx);
       running.add(p);
       return p;
-    }, job.opts.signal);
+    }, linked.signal);
   try {
     await lastValueFrom(
       range(0, n).pipe(
@@ -50,6 +52,7 @@ export async function runSegments(job: SegmentsJob): Promise<void> {
     );
   } finally {
     await Promise.allSettled(running);
+    linked.dispose();
   }
 }
 
