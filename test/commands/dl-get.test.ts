@@ -88,6 +88,19 @@ describe('dl-get options against the fault server', () => {
     expect((await dlGet([...FAST, '--cookie', jar, '-o', join(tmp.dir, 'c1'), `${a.url}/cookie`])).code).toBe(0);
   });
 
+  it('takes credentials from the URL and never shows them, nor tokens in the query', async () => {
+    const host = a.url.replace('http://', '');
+    const ok = await dlGet([...FAST, '-o', join(tmp.dir, 'u1'), `http://alice:s3cret@${host}/locked`]);
+    expect(ok.code).toBe(0);
+    expect(JSON.stringify(ok.events)).not.toContain('s3cret');
+    const missing = await dlGet(['--progress', 'none', '-o', join(tmp.dir, 'u2'), `http://alice:s3cret@${host}/nope?token=tok-SECRET-1&x=1`]);
+    expect(missing.code).toBe(69);
+    expect(missing.stderr).toContain('dl-get:');
+    expect(missing.stderr).not.toMatch(/s3cret|tok-SECRET-1/);
+    const bearer = await dlGet([...FAST, '-H', 'Authorization: Bearer tok-123456', '-o', join(tmp.dir, 'u3'), `${a.url}/nope`]);
+    expect(bearer.stderr).not.toContain('tok-123456');
+  });
+
   it('-d DIR names the file safely from a hostile Content-Disposition', async () => {
     const d = join(tmp.dir, 'named');
     await mkdir(d);

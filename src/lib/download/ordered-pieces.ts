@@ -164,7 +164,7 @@ async function fetchPiece(job: OrderedJob, source: Source, buf: Buffer, start: n
       if (got < buf.length) throw shortBody(got, buf.length);
     },
     job.opts.retry,
-    { signal: ctx.signal, onRetry: retryEmitter(job.opts.id, ctx.emit, job.opts.credentials?.secrets, `bytes ${start}-`) },
+    { signal: ctx.signal, onRetry: retryEmitter(job.opts.id, ctx.emit, job.opts.credentials?.secrets, () => `bytes ${start + got}-${end - 1}`) },
   );
   return buf;
 }

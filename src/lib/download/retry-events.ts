@@ -8,7 +8,8 @@ export function retryEmitter(
   id: string,
   emit: (e: EventInput) => void,
   secrets: readonly string[] = [],
-  what?: string,
+  /** What was being fetched (e.g. the segment's range), asked at each retry. */
+  what?: () => string,
 ): (info: RetryInfo) => void {
   return ({ attempt, delayMs, error }) =>
     emit({
@@ -16,6 +17,6 @@ export function retryEmitter(
       id,
       attempt,
       delayMs,
-      reason: redactText(`${what ? `${what}: ` : ''}${errorReason(error)}`, secrets),
+      reason: redactText(`${what ? `${what()}: ` : ''}${errorReason(error)}`, secrets),
     });
 }

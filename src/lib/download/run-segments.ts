@@ -86,6 +86,6 @@ async function fetchSegment(job: SegmentsJob, seg: Segment, source: Source, ctx:
       await consumeBody(res.body, seg, writer, opts.limiter, ctx.signal);
     },
     opts.retry,
-    { signal: ctx.signal, onRetry: retryEmitter(opts.id, ctx.emit, opts.credentials?.secrets, `bytes ${seg.received}-`) },
+    { signal: ctx.signal, onRetry: retryEmitter(opts.id, ctx.emit, opts.credentials?.secrets, () => `bytes ${seg.received}-${seg.end - 1}`) },
   );
 }
