@@ -56,12 +56,14 @@ describe.skipIf(flashSkip)(`dl-get | dl-hash -p | dl-unpack | dl-flash${flashSki
     expect(onDrive().equals(image)).toBe(true);
   });
 
+  // dl-hash holds its last chunk back until the digest matches, so after a mismatch
+  // dl-unpack sees a cut stream and fails too.
   it.each([
-    ['a digest mismatch in dl-hash', 'image.img.xz', '0'.repeat(64), 'status 65 0 65 0 0\n'],
-    ['a truncated download, refused by dl-unpack', 'truncated.img.xz', undefined, 'status 65 0 0 65 0\n'],
+    ['a digest mismatch in dl-hash', 'image.img.xz', '0'.repeat(64), /^status 65 0 65 65 0\n$/],
+    ['a truncated download, refused by dl-unpack', 'truncated.img.xz', undefined, /^status 65 0 0 65 0\n$/],
   ])('%s fails the whole pipeline (pipefail: 65)', (_what, file, sum, statuses) => {
     const r = sh.bash(flagship(file, sum ?? sha256(readFileSync(join(sh.dir, file)))));
-    expect(r.stdout).toBe(statuses);
+    expect(r.stdout).toMatch(statuses);
   });
 
   // dl-flash reads a clean end of file either way: a pipe cannot carry an upstream failure,
@@ -85,7 +87,8 @@ describe.skipIf(hashSkip)(`download, verify and unpack to a file${hashSkip ? ` (
     const help = sh.bash('dl-get --help').stdout;
     if (!help.includes('--input')) ctx.skip('dl-get has no batch mode (-i/--input) yet');
     writeFileSync(join(sh.dir, 'jobs.ndjson'), ['image.img', 'image.img.xz'].map((f) => `${JSON.stringify({ url: `${web!.url}/${f}`, output: `mirror/${f}` })}\n`).join(''));
-    const r = sh.bash(`mkdir -p mirror && dl-get -i jobs.ndjson --json --progress none | jq -r '.path' | xargs dl-hash`);
+    // One JSON object per job (then a summary object): their "output" fields feed dl-hash.
+    const r = sh.bash(`dl-get -i jobs.ndjson --json --progress none | grep -o '"output":"[^"]*"' | cut -d'"' -f4 | xargs dl-hash`);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`${sha256(image)}  `);
     expect(r.stdout).toContain(`${xzSum}  `);
@@ -118,9 +121,8 @@ describe.skipIf(ptySkip)(`progress across a pipeline on a terminal${ptySkip ? ` 
     return r.stdout;
   };
 
-  // Every stage sees stderr on the terminal; today each draws its own bar there. Expected to
-  // fail until --progress auto treats a stage whose stdout is a pipe as intermediate.
-  it.fails('only the last stage draws; an intermediate stage stays quiet', () => {
+  // Every stage has stderr on the terminal; --progress auto keeps a stage whose stdout is a pipe quiet.
+  it('only the last stage draws; an intermediate stage stays quiet', () => {
     const screen = onTerminal('dl-hash -p -a md5 < image.img | dl-unpack -f > out.img');
     expect(screen).toMatch(/dl-unpack: done/);
     expect(screen).not.toMatch(/dl-hash: done/);
@@ -132,6 +134,11 @@ describe.skipIf(ptySkip)(`progress across a pipeline on a terminal${ptySkip ? ` 
     expect(screen).toContain('dl-unpack: done, 6.00 MiB');
     // The digest dl-hash -p prints on stderr reaches the terminal as it is.
     expect(screen).toContain(`${sha256(image)}  -`);
+  });
+
+  it('dl-progress ends quietly with status 0 when its reader goes away (| head -c 10)', () => {
+    const r = sh.bash('seq 200000 | dl-progress --progress none | head -c 10; echo "status ${PIPESTATUS[1]}"');
+    expect([r.stdout, r.stderr]).toEqual(['1\n2\n3\n4\n5\nstatus 0\n', '']);
   });
 
   it('named pipes, one per stage, read as they are written', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, notBuilt, toolShell, type ToolShell } from '../e2e/pipeline-tools.js';
 
 /**
- * The README's ```sh blocks, run in order in one scratch directory as a newcomer would
+ * The ```sh blocks of README.md and docs/cookbook.md, run in order in one scratch directory as a newcomer would
  * type them: `bin/`, `man/` and `recipes/` are there as in a clone, the commands are on
  * PATH as after `npm link`, each block runs under `bash -euo pipefail` and must exit 0.
  *
@@ -35,24 +35,29 @@ function shBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-const blocks = shBlocks(readme);
-const skip = notBuilt('dl-hash');
+// The README stays runnable with dl-hash alone; the cookbook chains more commands.
+const docs = [
+  ['README.md', notBuilt('dl-hash')],
+  ['docs/cookbook.md', notBuilt('dl-hash', 'dl-unpack', 'dl-progress')],
+] as const;
 
-describe.skipIf(skip)(`README.md examples${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describe.each(docs)('%s examples', (doc, skip) => {
+  const blocks = shBlocks(readFileSync(join(REPO, doc), 'utf8'));
   let sh: ToolShell;
   beforeAll(() => {
+    if (skip !== undefined) return;
     sh = toolShell();
     for (const d of ['bin', 'man', 'recipes']) symlinkSync(join(REPO, d), join(sh.dir, d));
   });
   afterAll(() => sh?.remove());
 
-  it('has runnable blocks', () => {
+  it.skipIf(skip)(`has runnable blocks${skip ? ` (skipped: ${skip})` : ''}`, () => {
     expect(blocks.filter((b) => b.skip === undefined).length).toBeGreaterThan(0);
   });
 
   // In order, sharing the directory: a later block may use the files of an earlier one.
   it.for(blocks.map((b) => [`line ${b.line}${b.skip ? ` (not run: ${b.skip})` : ''}`, b] as const))('block at %s', ([, block], ctx) => {
+    if (skip !== undefined) return ctx.skip(skip);
     if (block.skip !== undefined) return ctx.skip(block.skip);
     const r = sh.bash(`set -eu\n${block.code}`);
     expect(r.status, `${block.code}\n--- stderr:\n${r.stderr}`).toBe(0);

@@ -89,7 +89,7 @@ describe.skipIf(mirrorSkip)(`mirror.mk${mirrorSkip ? ` (skipped: ${mirrorSkip})`
   it('fetches the list into DIR and writes a SHA256SUMS that sha256sum -c accepts; check passes', () => {
     writeFileSync(join(sh.dir, 'urls.txt'), `# test list\n${web!.url}/image.img.xz\n\n${web!.url}/notes.txt\n`);
     const r = make('mirror.mk', 'LIST=urls.txt DIR=m1');
-    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(sh.dir, 'm1/SHA256SUMS'), 'utf8')).toBe(sh.bash('cd m1 && sha256sum image.img.xz notes.txt').stdout);
     expect(make('mirror.mk', 'DIR=m1 check').status).toBe(0);
   });
