@@ -72,7 +72,7 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpRespons
 
 async function requestOnce(opts: HttpRequestOptions, url: URL, trusted: string): Promise<HttpResponse> {
   const credentialHeaders = opts.credentials?.headersFor(url, trusted) ?? {};
-  const res = await opts.dispatcher.request({
+  const request = {
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
     method: opts.method ?? 'GET',
@@ -80,8 +80,23 @@ async function requestOnce(opts: HttpRequestOptions, url: URL, trusted: string):
     signal: opts.signal,
     headersTimeout: opts.headersTimeoutMs ?? 30_000,
     bodyTimeout: opts.stallTimeoutMs ?? 30_000,
-  });
+  };
+  const res = await opts.dispatcher.request(request).catch((err: unknown) => Promise.reject(tlsError(err, url) ?? err));
   return { status: res.statusCode, headers: res.headers, body: res.body, url: url.href };
+}
+
+/** OpenSSL's verification failures: permanent, and worth a precise hint. */
+const TLS_CODE = /^(ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_\w+)$/;
+
+function tlsError(err: unknown, url: URL): DlError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !TLS_CODE.test(code)) return undefined;
+  return new DlError(`TLS certificate of ${url.host} not accepted (${code})`, {
+    code: 'DL_ERR_TLS',
+    exitCode: ExitCode.UNAVAILABLE,
+    cause: err,
+    hint: 'check the URL and the system CA certificates; --insecure skips the check (unsafe)',
+  });
 }
 
 function nextUrl(from: URL, location: string): URL {
