@@ -86,9 +86,17 @@ export class StageTable {
     return this.all().filter((s) => s.state === 'running' && s.rate.spanMs >= SETTLE_MS);
   }
 
-  /** Over the whole run: the stage with the lowest average rate, by the same rule. */
+  /** Stages that ran long enough for their average rate to mean something. */
+  measured(): Stage[] {
+    return this.all().filter((s) => s.lastMs - s.firstMs >= SETTLE_MS);
+  }
+
+  /**
+   * Over the whole run: the stage with the lowest average rate, by the same rule, among
+   * the measured ones (in a short run, start-up lag alone would decide).
+   */
   slowestOverall(): Stage | undefined {
-    return slowestClearly(this.all().filter((s) => s.lastMs > s.firstMs), averageRate);
+    return slowestClearly(this.measured(), averageRate);
   }
 
   private stageFor(key: string, tool: string, at: number): Stage {

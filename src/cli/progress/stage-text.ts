@@ -7,10 +7,10 @@ export const describeStage = (s: Stage): string =>
 
 /**
  * What the table says about the bottleneck now (live) or over the whole run; undefined
- * when fewer than two stages have a rate, since there is nothing to compare.
+ * when fewer than two stages were observed long enough, since there is nothing to compare.
  */
 export function describeBottleneck(table: StageTable, live: boolean): string | undefined {
-  const candidates = live ? table.comparable() : table.all().filter((s) => s.lastMs > s.firstMs);
+  const candidates = live ? table.comparable() : table.measured();
   if (candidates.length < 2) return undefined;
   const slow = live ? table.bottleneck() : table.slowestOverall();
   const rateOf = (s: Stage): number => (live ? (s.rate.rate ?? 0) : averageRate(s));
