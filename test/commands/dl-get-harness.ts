@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { run } from '../../src/commands/dl-get.js';
 import { assertValidEvents } from '../helpers/validate-events.js';
 import { memoryIo } from '../cli/memory-io.js';
@@ -19,15 +20,15 @@ export interface GetRun {
 }
 
 /** Runs dl-get in process with an in-memory Io (stdout a pipe, not a terminal). */
-export async function dlGet(argv: string[], opts: { cwd?: string; env?: Record<string, string>; signal?: AbortSignal } = {}): Promise<GetRun> {
+export async function dlGet(argv: string[], opts: { cwd?: string; env?: Record<string, string>; signal?: AbortSignal; stdin?: string } = {}): Promise<GetRun> {
   const chunks: Buffer[] = [];
   const mem = memoryIo({ cwd: opts.cwd, env: { ...opts.env }, signal: opts.signal });
+  if (opts.stdin !== undefined) mem.io.stdin = Readable.from([Buffer.from(opts.stdin)]);
   mem.io.stdout.removeAllListeners('data');
   mem.io.stdout.on('data', (c: Buffer) => chunks.push(c));
   const code = await run(argv, mem.io);
   const stderr = mem.stderr();
   const jsonLines = stderr.split('\n').filter((l) => l.startsWith('{'));
-  if (process.env.DEBUG_DLGET) console.log(stderr);
   return { code, stdout: Buffer.concat(chunks), stderr, events: assertValidEvents(jsonLines) as Record<string, unknown>[] };
 }
 

@@ -76,6 +76,9 @@ describe('dl-get options against the fault server', () => {
     expect(ok.code).toBe(0);
     expect(ok.stderr).not.toContain('s3cret');
     expect((await dlGet([...FAST, '-o', join(tmp.dir, 'l3'), `${a.url}/forbidden`])).code).toBe(69);
+    const piped = await dlGet([...FAST, '-u', 'alice', '--password-stdin', '-o', join(tmp.dir, 'l4'), `${a.url}/locked`], { stdin: 's3cret\n' });
+    expect(piped.code).toBe(0);
+    expect((await dlGet([...FAST, '-u', 'alice', '-o', join(tmp.dir, 'l5'), `${a.url}/locked`])).code).toBe(64);
   });
 
   it('takes DL_BEARER_TOKEN, a netrc file and a Netscape cookie file', async () => {
