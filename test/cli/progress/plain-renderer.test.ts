@@ -21,6 +21,24 @@ function run(r: PlainRenderer, seconds: number, bytesPerSecond: number, total: n
 }
 
 describe('PlainRenderer', () => {
+  it('an item done within 2 s prints nothing; one that runs longer gets its start line late', () => {
+    const { out, text } = capture();
+    const r = new PlainRenderer({ out });
+    run(r, 1, 1024, 1024);
+    expect(text()).toBe('');
+    run(r, 3, 1024, 3 * 1024);
+    expect(lines(text())).toEqual(['dl-get: start disk.img (3.00 KiB)', 'dl-get: done disk.img: 3.00 KiB in 3s (1.00 KiB/s)']);
+  });
+
+  it('a warning about a quick item still prints, after its start line', () => {
+    const { out, text } = capture();
+    const r = new PlainRenderer({ out });
+    r.onEvent(ev({ type: 'start', id: 'img', name: 'disk.img', total: 10 }));
+    r.onEvent(ev({ type: 'warn', id: 'img', code: 'DL_WARN_X', message: 'odd' }));
+    r.onEvent(ev({ type: 'end', id: 'img', bytes: 10, durationMs: 5 }));
+    expect(lines(text())).toEqual(['dl-get: start disk.img (10 B)', 'dl-get: warning: odd (DL_WARN_X)', expect.stringMatching(/^dl-get: done disk\.img/)]);
+  });
+
   it('a job 10% per 6 s: the 10 s interval rules', () => {
     const { out, text } = capture();
     run(new PlainRenderer({ out }), 60, 1024, 60 * 1024);
