@@ -5,7 +5,7 @@ import { REPO, notBuilt, toolShell, type ToolShell } from '../e2e/pipeline-tools
 
 /**
  * The ```sh blocks of README.md and docs/cookbook.md, run in order in one scratch directory as a newcomer would
- * type them: `bin/`, `man/` and `recipes/` are there as in a clone, the commands are on
+ * type them: `bin/`, `man/`, `recipes/` and `test/` (fixtures) are there as in a clone, the commands are on
  * PATH as after `npm link`, each block runs under `bash -euo pipefail` and must exit 0.
  *
  * Not run: a block whose fence line is preceded by `<!-- not run: REASON -->` (hidden
@@ -47,7 +47,7 @@ describe.each(docs)('%s examples', (doc, skip) => {
   beforeAll(() => {
     if (skip !== undefined) return;
     sh = toolShell();
-    for (const d of ['bin', 'man', 'recipes']) symlinkSync(join(REPO, d), join(sh.dir, d));
+    for (const d of ['bin', 'man', 'recipes', 'test']) symlinkSync(join(REPO, d), join(sh.dir, d));
   });
   afterAll(() => sh?.remove());
 
