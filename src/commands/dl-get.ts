@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import {
@@ -147,10 +148,17 @@ async function getOne(given: string, toStdout: boolean, base: Base, args: Args, 
   const opts: DownloadOptions = { ...base, credentials, url: source.url, mirrors: args.mirror, id: redactUrl(given) };
   opts.expect = await withPublished(opts, args);
   if (toStdout) return downloadToStream({ ...opts, out: ctx.io.stdout });
-  const target = args.output !== undefined ? resolve(ctx.io.cwd, args.output) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
+  const target = args.output !== undefined ? await fileTarget(resolve(ctx.io.cwd, args.output)) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
   const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad, fsync: args.fsync });
   if (args.json) await writeLine(ctx, { url: redactUrl(given), ...result });
   return result;
+}
+
+/** `-o PATH` must name a file: a directory would fail only at the final rename, after the transfer. */
+async function fileTarget(path: string): Promise<string> {
+  const isDir = await stat(path).then((st) => st.isDirectory(), () => false);
+  if (isDir) throw usageError(`-o ${path} is a directory`, 'use -d DIR to save into a directory');
+  return path;
 }
 
 /** --expect plus what --checksum-url / --auto-checksum publish; two different digests for one algorithm fail at once. */

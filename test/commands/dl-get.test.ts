@@ -132,6 +132,7 @@ describe('dl-get options against the fault server', () => {
     expect((await dlGet(['-o', 'x', 'ftp://example.com/x'])).code).toBe(64);
     expect((await dlGet(['--expect', 'sha256:12', '-o', 'x', `${b.url}/cdn/model.bin`])).code).toBe(64);
     expect((await dlGet([])).code).toBe(64);
+    expect((await dlGet(['-o', tmp.dir, `${b.url}/cdn/model.bin`])).code).toBe(64);
   });
 
   it('holds --limit-rate across all segments within 10%', async () => {
