@@ -70,7 +70,8 @@ function rendererFor(opts: ProgressOptions): ProgressRenderer {
       ? new JsonRenderer({ out: io.stderr })
       : new JsonRenderer({ out: progressFdStream(opts.fd), endOnClose: true });
   }
-  if (kind === 'tty') return new TtyRenderer({ out: io.stderr, columns: io.columns || 80, // a pty with no size reports 0 color: io.env.NO_COLOR === undefined });
+  // `||`: a pty with no size reports 0 columns.
+  if (kind === 'tty') return new TtyRenderer({ out: io.stderr, columns: io.columns || 80, color: io.env.NO_COLOR === undefined });
   const plain = new PlainRenderer({ out: io.stderr });
   if (kind === 'plain') return plain;
   // A warning is never swallowed, unless -q asked for errors only.
