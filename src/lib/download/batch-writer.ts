@@ -3,6 +3,12 @@ import { fsError } from '../fs/fs-error.js';
 
 /** Bytes gathered before one positional writev: big writes are what make disk output fast. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
+/** What all connections of one download may hold in batches; more connections, smaller batches. */
+const BATCH_BUDGET = 4 * 1024 * 1024;
+
+/** The batch size for one of `connections` connections: 1 MiB for up to 4, down to 256 KiB. */
+export const batchBytesFor = (connections: number): number =>
+  Math.min(WRITE_BATCH_BYTES, Math.max(256 * 1024, Math.floor(BATCH_BUDGET / Math.max(1, connections))));
 /** Well under IOV_MAX (1024), for servers that send tiny chunks. */
 const MAX_CHUNKS = 512;
 /** A slow connection still lands its bytes (progress, checkpoints) at least this often. */

@@ -17,7 +17,7 @@ import { linkedSignal } from './linked-signal.js';
 import { checkRangeAnswer } from './source-check.js';
 
 /** Most bytes held for reordering (pieces are recycled, so this is the whole budget). */
-const MAX_BUFFERED = 32 * 1024 * 1024;
+const MAX_BUFFERED = 16 * 1024 * 1024;
 const MAX_PIECE = 2 * 1024 * 1024;
 const MIN_PIECE = 256 * 1024;
 
@@ -41,7 +41,8 @@ export interface OrderedJob {
  */
 export async function runOrdered(job: OrderedJob): Promise<void> {
   const n = Math.max(1, job.opts.segments);
-  const piece = Math.min(MAX_PIECE, Math.max(MIN_PIECE, Math.ceil(job.total / (n * 4))));
+  // Big pieces amortize a request each; the budget caps them when connections are many.
+  const piece = Math.min(MAX_PIECE, Math.floor(MAX_BUFFERED / n), Math.max(MIN_PIECE, Math.ceil(job.total / (n * 4))));
   const count = Math.ceil(job.total / piece);
   const window = Math.max(n, Math.min(2 * n, Math.floor(MAX_BUFFERED / piece)));
   const ready = new Map<number, Buffer>();

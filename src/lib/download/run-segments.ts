@@ -5,7 +5,7 @@ import { redactText } from '../redact/redact-text.js';
 import { errorReason } from '../retry/classify-error.js';
 import { retryAsync } from '../retry/retry-async.js';
 import { pipelineObservable, type PipelineContext } from '../streams/pipeline-observable.js';
-import { BatchWriter } from './batch-writer.js';
+import { BatchWriter, batchBytesFor } from './batch-writer.js';
 import { consumeBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
 import type { MirrorSet, Source } from './mirror-set.js';
@@ -82,7 +82,7 @@ async function fetchSegment(job: SegmentsJob, seg: Segment, source: Source, ctx:
       const res = pending ?? (await requestRange(opts, source.url, ctx.signal, seg.received, seg.end, job.sources.ifRange(source)));
       if (pending === undefined) await checkRangeAnswer(res, seg.received, () => job.sources.identityFor(source, res), source.url);
       pending = undefined;
-      const writer = new BatchWriter(job.fh, job.path, seg.received, job.onWritten);
+      const writer = new BatchWriter(job.fh, job.path, seg.received, job.onWritten, batchBytesFor(opts.segments));
       await consumeBody(res.body, seg, writer, opts.limiter, ctx.signal);
     },
     opts.retry,
