@@ -3,6 +3,7 @@ import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { abortedError, ExitCode, isDlError } from '../lib/errors/dl-error.js';
 import type { CommandRun, Io } from './io.js';
+import { keepOpen } from './keep-open.js';
 
 /**
  * Runs a command against the real process. The exit status goes through
@@ -51,7 +52,7 @@ export function createProcessIo(): ProcessIo {
     get stdin() {
       return (stdin ??= process.stdin);
     },
-    stdout: process.stdout,
+    stdout: keepOpen(process.stdout),
     stderr: process.stderr,
     env: process.env,
     isTTY: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },

@@ -42,6 +42,13 @@ describe.skipIf(!commands.includes('dl-hash'))('dl-hash -p as a real process (sk
     expect(r.stdout.trim()).toBe(Array(10).fill('\\0').join('  '));
   });
 
+  it('leaves a shared stdout socket open for the shell that runs it', () => {
+    // spawnSync's stdio are socketpairs: ending stdout with shutdown() would cut the
+    // socket bash shares, and bash would die of SIGPIPE at its next write.
+    const r = spawnSync('bash', ['-c', `echo hi | ${JSON.stringify(cmd.bin)} -p -q; echo after $?`], { encoding: 'utf8', timeout: 60_000 });
+    expect(r).toMatchObject({ status: 0, signal: null, stdout: 'hi\nafter 0\n' });
+  });
+
   it('exits 130 on SIGINT while the stream is still open', async () => {
     const child = spawn(cmd.bin, ['-p'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
