@@ -35,12 +35,25 @@ describe.skipIf(binSkipReason())('dl-get as a process', () => {
     expect(out.trim()).toBe('0');
   });
 
-  it('streams byte-identical through a real pipe with 6 segments (recycled piece buffers)', async () => {
+  it('streams byte-identical through a real pipe with 6 segments (ordered pieces)', async () => {
     const child = spawn('bash', ['-c', `set -o pipefail; node "${DL_GET_BIN}" -s 6 -k 256k "${srv.url}/big" | sha256sum`], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += String(c)));
     expect(await new Promise((r) => child.on('close', r))).toBe(0);
     expect(out.split(' ')[0]).toBe(sha(body));
+  });
+
+  it('SIGINT saves the checkpoint and exits 130', async () => {
+    const target = join(dir, 'int.bin');
+    const child = spawn('node', [DL_GET_BIN, '-q', '-s', '2', '-k', '256k', '-o', target, `${srv.url}/slow`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += String(c)));
+    const exit = new Promise((r) => child.on('close', r));
+    for (let i = 0; i < 200 && !(await readdir(dir)).includes('int.bin.part.json'); i++) await sleep(50);
+    child.kill('SIGINT');
+    expect(await exit).toBe(130);
+    expect(err).toMatch(/interrupted/);
+    expect((await readdir(dir)).filter((f) => f.startsWith('int.bin')).sort()).toEqual(['int.bin.part', 'int.bin.part.json']);
   });
 
   it('after SIGKILL mid-download, a rerun completes byte-identical and re-fetches only what was missing', async () => {
@@ -62,7 +75,7 @@ describe.skipIf(binSkipReason())('dl-get as a process', () => {
     const code = await new Promise((r) => second.on('close', r));
     expect(code).toBe(0);
     expect(sha(await readFile(target))).toBe(sha(body));
-    expect(await readdir(dir)).toEqual(['killed.bin']);
+    expect((await readdir(dir)).filter((f) => f.startsWith('killed.bin'))).toEqual(['killed.bin']);
     const sentSecond = srv.bytesFor('/slow') - sentFirst;
     // Only the missing bytes again, give or take what was in flight (a few chunks per connection).
     expect(sentSecond).toBeLessThanOrEqual(body.length - saved + 4 * 256 * 1024);

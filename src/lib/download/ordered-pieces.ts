@@ -73,8 +73,13 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
       changed.notify();
     }
   };
+  // A reader going away (EPIPE) is an 'error' on `out`: it ends the writer, never the process.
+  let outFailed: Error | undefined;
+  const onOutError = (err: Error): void => void ((outFailed = err), changed.notify());
+  job.out.on('error', onOutError);
   const writer = async (ctx: PipelineContext): Promise<void> => {
     while (state.emitted < count) {
+      if (outFailed) throw outFailed;
       const buf = ready.get(state.emitted);
       if (!buf) {
         await changed.wait(ctx.signal);
@@ -93,6 +98,7 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
   } finally {
     await Promise.allSettled(running);
     linked.dispose();
+    job.out.off('error', onOutError);
   }
 }
 
