@@ -5,7 +5,7 @@ import { preparePartFile, type PartFile } from '../fs/part-file.js';
 import { discardBody } from '../http/http-request.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { DownloadOptions, DownloadResult } from './download-options.js';
-import { dlGetCheckpoints } from './file-checkpoint.js';
+import { dlGetCheckpoints, type HashState } from './file-checkpoint.js';
 import { runRanged, runWhole, type RunOutcome } from './file-runs.js';
 import { verifyAndFinalize } from './finish-file.js';
 import { openSource, type Opening } from './open-source.js';
@@ -33,6 +33,7 @@ export interface FileDownloadOptions extends DownloadOptions {
 interface Prior {
   identity: HttpIdentity;
   done: ByteRanges;
+  hash?: HashState;
 }
 
 const MAX_RESTARTS = 2;
@@ -81,7 +82,8 @@ async function runOpening(
     const size = prior?.identity.size ?? 0;
     if ((prior ? prior.done.covers(size) : true) && (opening.total ?? size) === size) {
       startEvent(opts, size, from);
-      return { outcome: await runRanged(opts, part, { res: undefined, identity: prior?.identity ?? emptyIdentity(opts), done: prior?.done ?? new ByteRanges() }, checkpoints), status: 416 };
+      const opened = { res: undefined, identity: prior?.identity ?? emptyIdentity(opts), done: prior?.done ?? new ByteRanges(), hash: prior?.hash };
+      return { outcome: await runRanged(opts, part, opened, checkpoints), status: 416 };
     }
     return 'restart';
   }
@@ -95,7 +97,7 @@ async function runOpening(
       return { outcome: await runWhole(opts, part, opening.res, opening.total), status: 206 };
     }
     startEvent(opts, opening.total, from);
-    const opened = { res: opening.res, identity: opening.identity, done: prior?.done ?? new ByteRanges() };
+    const opened = { res: opening.res, identity: opening.identity, done: prior?.done ?? new ByteRanges(), hash: prior?.hash };
     return { outcome: await runRanged(opts, part, opened, checkpoints), status: 206 };
   }
   if (prior && prior.done.done > 0) {
@@ -141,7 +143,7 @@ async function loadPrior(part: PartFile, opts: FileDownloadOptions): Promise<Pri
     warn(`checkpoint ${part.checkpointPath} does not match ${part.partPath}: starting over`);
     return discard(part);
   }
-  return { identity, done };
+  return { identity, done, ...(state.hash ? { hash: state.hash } : {}) };
 }
 
 function changed(opts: FileDownloadOptions, why: string): DlError {

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ByteRanges } from '../checkpoint/byte-ranges.js';
 import type { Algorithm, Digests } from '../hash/algorithms.js';
+import type { HashState } from './file-checkpoint.js';
 import { hasherFor } from './lazy-hasher.js';
 import { HashFollower } from './hash-follower.js';
 
@@ -13,8 +14,11 @@ export class DownloadState {
     readonly follower: HashFollower | undefined,
   ) {}
 
-  static async create(fh: FileHandle, path: string, done: ByteRanges, algorithms: readonly Algorithm[]): Promise<DownloadState> {
-    const hasher = await hasherFor(algorithms);
+  static async create(fh: FileHandle, path: string, done: ByteRanges, algorithms: readonly Algorithm[], saved?: HashState): Promise<DownloadState> {
+    // A saved state is usable only for a prefix the done ranges still hold from byte 0.
+    const first = done.ranges[0];
+    const usable = saved && first && first[0] === 0 && saved.bytes <= first[1] ? saved : undefined;
+    const hasher = await hasherFor(algorithms, usable);
     const follower = hasher ? new HashFollower(hasher, fh, path, done) : undefined;
     return new DownloadState(done, follower);
   }

@@ -11,7 +11,7 @@ import { BatchWriter } from './batch-writer.js';
 import { consumeBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
 import { DownloadState } from './download-state.js';
-import { CheckpointSaver } from './file-checkpoint.js';
+import { CheckpointSaver, type HashState } from './file-checkpoint.js';
 import { MirrorSet } from './mirror-set.js';
 import { startProgress } from './progress-ticker.js';
 import { requestWhole } from './range-request.js';
@@ -36,16 +36,16 @@ const algorithmsOf = (opts: DownloadOptions): Algorithm[] => Object.keys(opts.ex
 export async function runRanged(
   opts: DownloadOptions,
   part: PartFile,
-  opened: { res: HttpResponse | undefined; identity: HttpIdentity; done: ByteRanges },
+  opened: { res: HttpResponse | undefined; identity: HttpIdentity; done: ByteRanges; hash?: HashState },
   checkpoints: { ms: number; fsync: boolean },
 ): Promise<RunOutcome> {
   const { identity, done } = opened;
   const fh = await part.open();
+  let saver: CheckpointSaver | undefined;
   try {
     await fh.truncate(identity.size).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
-    const state = await DownloadState.create(fh, part.partPath, done, algorithmsOf(opts));
-    const newSaver = () => new CheckpointSaver(fh, part, identity, () => done, checkpoints.fsync);
-    const saver = hasValidator(identity) ? newSaver() : undefined;
+    const state = await DownloadState.create(fh, part.partPath, done, algorithmsOf(opts), opened.hash);
+    if (hasValidator(identity)) saver = new CheckpointSaver(fh, part, identity, () => done, checkpoints.fsync, () => state.follower?.saveState());
     saver?.start(checkpoints.ms);
     const plan = new SegmentPlan(done.missing(identity.size), opts.minSplitBytes);
     const seg = opened.res ? plan.take() : undefined;
@@ -62,7 +62,7 @@ export async function runRanged(
     await saver?.save().catch(() => undefined);
     return { total: identity.size, digests: await state.digests(), fetched: state.fetched };
   } catch (err) {
-    if (hasValidator(identity)) await new CheckpointSaver(fh, part, identity, () => done, checkpoints.fsync).save().catch(() => undefined);
+    await saver?.save().catch(() => undefined);
     throw err;
   } finally {
     await fh.close();

@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import type { ByteRanges } from '../checkpoint/byte-ranges.js';
 import { fsError } from '../fs/fs-error.js';
 import type { Digests } from '../hash/algorithms.js';
+import type { HashState } from './file-checkpoint.js';
 import type { MultiHasher } from '../hash/multi-hasher.js';
 
 const READ_BYTES = 4 * 1024 * 1024;
@@ -10,8 +11,8 @@ const READ_BYTES = 4 * 1024 * 1024;
  * Hashes a file being written out of order, in order. Bytes written exactly at the hashed
  * offset are hashed from memory as they land; anything else (other segments, a resumed
  * prefix) is read back from the file once the done ranges make it contiguous. So one
- * connection hashes as it streams, and segments or resumes still get a full digest
- * without keeping hasher state in the checkpoint.
+ * connection hashes as it streams, and segments or resumes still get a full digest; a
+ * resume starts from the saved hasher state when there is one, else re-hashes the prefix.
  */
 export class HashFollower {
   #reading: Promise<void> | undefined;
@@ -35,6 +36,17 @@ export class HashFollower {
       return;
     }
     this.#catchUp();
+  }
+
+  /** The hashers' exported state and how many bytes it covers, or undefined if one cannot export. */
+  saveState(): HashState | undefined {
+    const states: HashState['states'] = {};
+    for (const h of this.hasher.hashers) {
+      const state = h.save();
+      if (state === null) return undefined;
+      states[h.algorithm] = Buffer.from(state).toString('base64');
+    }
+    return { bytes: this.hasher.bytes, states };
   }
 
   digest(): Digests {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadToFile } from '../../../src/lib/download/download-file.js';
 import { dlGetCheckpoints } from '../../../src/lib/download/file-checkpoint.js';
+import { createHasher } from '../../../src/lib/hash/create-hasher.js';
 import { startFaultServer, strongEtag, type FaultServer } from '../../servers/fault-server.js';
 import { seededBytes } from '../../servers/seeded-random.js';
 import { harness } from './harness.js';
@@ -55,6 +56,27 @@ describe('resume', () => {
     expect(secondRun).toBeLessThan(body.length - 250_000);
     expect(r.fetched).toBeLessThan(body.length);
     expect(h.ofType('start').at(-1)!.resumeFrom).toBeGreaterThan(0);
+  });
+
+  it('keeps the hasher state in the checkpoint (crc32: its hasher exports one) and continues the digest from it', async () => {
+    const p = '/hashstate';
+    srv.route(p, { body, rate: 256 * 1024 });
+    const crc = await createHasher('crc32');
+    crc.update(body);
+    const expected = { crc32: crc.digest() };
+    const target = join(dir, 'h.bin');
+    const ac = new AbortController();
+    const first = h.options(`${srv.url}${p}`, target, { segments: 1, signal: ac.signal, checkpointIntervalMs: 50, expect: expected });
+    first.emit = (e) => void (e.type === 'progress' && e.bytes >= 300_000 && ac.abort());
+    await expect(downloadToFile(first)).rejects.toMatchObject({ code: 'DL_ERR_INTERRUPTED' });
+    const cp = await dlGetCheckpoints.load(`${target}.part.json`);
+    const hash = cp.status === 'ok' ? cp.checkpoint.state.hash : undefined;
+    expect(hash?.bytes).toBeGreaterThan(0);
+    expect(Object.keys(hash?.states ?? {})).toEqual(['crc32']);
+    srv.route(p, { body });
+    const r = await downloadToFile(h.options(`${srv.url}${p}`, target, { segments: 3, minSplitBytes: 64 * 1024, expect: expected }));
+    expect(r.digests.crc32).toBe(expected.crc32);
+    expect(sha(await readFile(target))).toBe(sha256);
   });
 
   it('finalizes a complete part on 416 without fetching, and re-hashes it', async () => {
