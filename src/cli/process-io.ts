@@ -1,22 +1,38 @@
 import type { Readable } from 'node:stream';
 import { fstatSync } from 'node:fs';
+import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { abortedError, ExitCode, isDlError } from '../lib/errors/dl-error.js';
+import { notifyPipeReaders } from '../lib/pipeline/notify-pipe-readers.js';
+import { upstreamFailedError } from '../lib/pipeline/upstream-failed-error.js';
 import type { CommandRun, Io } from './io.js';
 import { keepOpen } from './keep-open.js';
 
 /**
  * Runs a command against the real process. The exit status goes through
  * process.exitCode, never process.exit, so output still queued for a pipe is not cut.
+ * A failure with stdout a pipe is told to the dlkit stages reading it (SIGUSR2), before
+ * this process exits and they see a clean end of input.
  */
 export function runMain(run: CommandRun): void {
   const proc = createProcessIo();
   void run(process.argv.slice(2), proc.io)
-    .then((code) => {
+    .then(async (code) => {
+      if (code !== ExitCode.OK && proc.io.stdoutIsPipe) await tellReaders();
       process.exitCode = code;
     })
     .finally(proc.dispose);
 }
+
+const tellReaders = (): Promise<unknown> =>
+  notifyPipeReaders({
+    procRoot: '/proc',
+    pid: process.pid,
+    fd: 1,
+    uid: process.getuid?.() ?? -1,
+    signal: constants.signals.SIGUSR2,
+    kill: (pid) => process.kill(pid, 'SIGUSR2'),
+  }).catch(() => undefined);
 
 export interface ProcessIo {
   io: Io;
@@ -28,7 +44,9 @@ export interface ProcessIo {
  * The Io of the real process. First SIGINT/SIGTERM: the signal aborts with an
  * "interrupted" DlError (stages save checkpoints, clean up; exit 130). A second one:
  * exit 130 at once. EPIPE on stdout (`| head`): the signal aborts with that EPIPE, which
- * the edge reports as a quiet exit 0. Stream errors never become unhandled 'error' events.
+ * the edge reports as a quiet exit 0. SIGUSR2, from a failing stage before this one in a
+ * pipeline: the signal aborts with DL_ERR_UPSTREAM_FAILED (65). Stream errors never
+ * become unhandled 'error' events.
  */
 export function createProcessIo(): ProcessIo {
   const controller = new AbortController();
@@ -41,9 +59,12 @@ export function createProcessIo(): ProcessIo {
     // it itself; only stdout's own failures (EPIPE, EIO) stop the command.
     if (!controller.signal.aborted && !isDlError(err)) controller.abort(err);
   };
+  const onUpstreamFailed = (): void => {
+    if (!controller.signal.aborted) controller.abort(upstreamFailedError());
+  };
   // Nowhere left to report a broken stderr; failing the command over it helps no one.
   const onStderrError = (): void => undefined;
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGUSR2', onUpstreamFailed);
   process.stdout.on('error', onStdoutError);
   process.stderr.on('error', onStderrError);
   let stdin: Readable | undefined;
@@ -62,7 +83,7 @@ export function createProcessIo(): ProcessIo {
     signal: controller.signal,
   };
   const dispose = (): void => {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGUSR2', onUpstreamFailed);
     stdin?.destroy();
   };
   return { io, dispose };

@@ -26,6 +26,7 @@ import { formatPartitionTable } from '../lib/partition/format-partition-table.js
 import type { PartitionTable } from '../lib/partition/partition-table.js';
 import { readPartitionTable } from '../lib/partition/read-partition-table.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
+import { isUpstreamFailure } from '../lib/pipeline/upstream-failed-error.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
 
 /**
@@ -154,11 +155,21 @@ async function flash(positionals: string[], args: Args, ctx: CommandContext): Pr
       if (result.failed.length === 0) return ExitCode.OK;
       const first = result.failed[0]!.error;
       throw new DlError(`${result.failed.length} of ${handles.length} drives failed: ${first.message}`, { code: first.code, exitCode: first.exitCode, hint: first.hint });
+    } catch (err) {
+      if (isUpstreamFailure(ctx.signal.reason)) warnIncomplete(handles, ctx);
+      throw err;
     } finally {
       await Promise.all(handles.map((h) => h.fh.close()));
     }
   } finally {
     await plan.source.close();
+  }
+}
+
+/** The input was cut short by a failing stage before this one: what the drives got is no image. */
+function warnIncomplete(handles: DeviceHandle[], ctx: CommandContext): void {
+  for (const { drive } of handles) {
+    ctx.warn('DL_WARN_INCOMPLETE', `${drive.path} holds an incomplete image (its input was cut short), not verified: do not use it until a run succeeds`, drive.path);
   }
 }
 

@@ -41,6 +41,21 @@ describe('a real process', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 
+  it('SIGUSR2 (a stage before it failed) aborts the signal: exit 65, naming the upstream failure', async () => {
+    const p = await startWaiting('wait');
+    p.child.kill('SIGUSR2');
+    expect(await p.exited).toEqual([65, null]);
+    expect(p.stderr()).toBe('ready\ndl-test: input incomplete: a stage before this one in the pipeline failed (a stage before this one failed; see its message)\n');
+  });
+
+  it.skipIf(process.platform !== 'linux')('a failing stage tells the dlkit stage reading its stdout, which fails in turn', () => {
+    const bin = JSON.stringify(cmd.bin);
+    const r = spawnSync('bash', ['-c', `${bin} --mode throw | ${bin} --mode wait | cat; echo "\${PIPESTATUS[*]}"`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toBe('65 65 0\n');
+    expect(r.stderr).toMatch(/^dl-test: digest mismatch for input \(download it again\)$/m);
+    expect(r.stderr).toMatch(/^dl-test: input incomplete: a stage before this one in the pipeline failed/m);
+  });
+
   it('ends quietly with 0 when the reader goes away (| head -c 10)', () => {
     const r = spawnSync('bash', ['-o', 'pipefail', '-c', `${JSON.stringify(cmd.bin)} --mode spew | head -c 10`], { encoding: 'utf8', timeout: 20_000 });
     expect(r.stdout).toBe('x'.repeat(10));

@@ -57,21 +57,26 @@ describe.skipIf(flashSkip)(`dl-get | dl-hash -p | dl-unpack | dl-flash${flashSki
   });
 
   // dl-hash holds its last chunk back until the digest matches, so after a mismatch
-  // dl-unpack sees a cut stream and fails too.
+  // dl-unpack sees a cut stream and fails too. A failing stage also signals the dlkit
+  // stage reading its stdout (SIGUSR2), so dl-flash fails rather than verify a cut image.
   it.each([
-    ['a digest mismatch in dl-hash', 'image.img.xz', '0'.repeat(64), /^status 65 0 65 65 0\n$/],
-    ['a truncated download, refused by dl-unpack', 'truncated.img.xz', undefined, /^status 65 0 0 65 0\n$/],
+    ['a digest mismatch in dl-hash', 'image.img.xz', '0'.repeat(64), /^status 65 0 65 65 65\n$/],
+    ['a truncated download, refused by dl-unpack', 'truncated.img.xz', undefined, /^status 65 0 0 65 65\n$/],
   ])('%s fails the whole pipeline (pipefail: 65)', (_what, file, sum, statuses) => {
     const r = sh.bash(flagship(file, sum ?? sha256(readFileSync(join(sh.dir, file)))));
     expect(r.stdout).toMatch(statuses);
   });
 
-  // dl-flash reads a clean end of file either way: a pipe cannot carry an upstream failure,
-  // so only the pipeline's status (pipefail) says the drive is bad. Expected to fail until
-  // dl-flash has a way to learn it (e.g. an expected size or digest of the image).
-  it.fails('dl-flash itself does not report success after an upstream stage failed', () => {
-    const r = sh.bash(`dl-unpack < truncated.img.xz | dl-flash - ${loop.path} --yes --force --progress none; exit \${PIPESTATUS[1]}`);
-    expect(r.status).not.toBe(0);
+  // A pipe carries only bytes and EOF: dl-unpack, failing, tells dl-flash (SIGUSR2) before
+  // it exits, so dl-flash never reads the cut stream's EOF as the image's end.
+  it('dl-flash fails, claiming nothing verified, when the stage before it failed', () => {
+    const r = sh.bash(`dl-unpack < truncated.img.xz | dl-flash - ${loop.path} --yes --force --progress json --progress-fd 3 3>events.ndjson; echo "status \${PIPESTATUS[*]}"`);
+    expect(r.stdout).toBe('status 65 65\n');
+    const events = readFileSync(join(sh.dir, 'events.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.type === 'verify' && e.ok === true)).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'DL_ERR_UPSTREAM_FAILED', exitCode: 65 });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'warn', code: 'DL_WARN_INCOMPLETE', id: loop.path }));
+    expect(r.stderr).toMatch(/^dl-flash: input incomplete: a stage before this one in the pipeline failed \(a stage before this one failed; see its message\)$/m);
   });
 });
 

@@ -89,6 +89,9 @@ export async function flashJob(o: FlashJobOptions): Promise<FlashResult> {
     onProgress: (w) => o.emit({ type: 'progress', id: w.path, bytes: from + w.written, total: o.source.size, phase: 'write' }),
     onDrop: (w, e) => o.warn('DL_WARN_DRIVE_FAILED', `${w.path} dropped: ${e.message}`, w.path),
   });
+  // Aborted once the source had ended (a stage before this one failed as it closed the
+  // pipe): the checkpoint stays and nothing is claimed verified.
+  o.signal.throwIfAborted();
   checkSkipped();
   if (o.source.size !== null && o.source.size < from) throw sourceChangedError(o.source.name);
   digests.finish();

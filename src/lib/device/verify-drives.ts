@@ -53,6 +53,8 @@ async function verifyOne(h: DeviceHandle, opts: VerifyOptions): Promise<DriveVer
   });
   const block = actual.firstDifference(opts.expected);
   const expectedDigest = opts.expected.summary();
+  // What was read back may match an image that an aborted run never finished receiving.
+  opts.signal?.throwIfAborted();
   opts.emit({ type: 'verify', id: device, algorithm: BLOCK_DIGEST_ALGORITHM, expected: expectedDigest, actual: actual.summary(), ok: block < 0 });
   if (block < 0) return { device, ok: true };
   return { device, ok: false, badOffset: await locate(h, block, opts) };

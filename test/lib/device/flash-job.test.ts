@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventInput } from '../../../src/lib/events/types.js';
+import { flashJob } from '../../../src/lib/device/flash-job.js';
+import { streamSource } from '../../../src/lib/device/image-source.js';
+import { listDrives } from '../../../src/lib/device/list-drives.js';
+import { openDevice, type DeviceHandle } from '../../../src/lib/device/open-device.js';
+import { upstreamFailedError } from '../../../src/lib/pipeline/upstream-failed-error.js';
+import { attachLoop, loopSkipReason, type LoopDevice } from '../../helpers/loop-device.js';
+
+const MiB = 1 << 20;
+
+// A stage before dl-flash failed (SIGUSR2 aborts the signal) once every byte it sent was
+// written: the job fails with that reason and claims nothing verified.
+describe.skipIf(loopSkipReason)(`flashJob aborted after the source's end${loopSkipReason ? ` (${loopSkipReason})` : ''}`, () => {
+  let dir: string;
+  let loop: LoopDevice;
+  let handle: DeviceHandle;
+  const image = randomBytes(6 * MiB);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dlk-fj-'));
+    writeFileSync(join(dir, 'drive.img'), Buffer.alloc(8 * MiB));
+    loop = attachLoop(join(dir, 'drive.img'));
+    handle = await openDevice((await listDrives()).find((d) => d.path === loop.path)!, { write: true });
+  });
+  afterAll(async () => {
+    await handle?.fh.close();
+    loop?.detach();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['the last write completes', (e: EventInput) => e.type === 'progress' && e.phase === 'write' && e.bytes === image.length],
+    ['the read-back starts', (e: EventInput) => e.type === 'progress' && e.phase === 'verify'],
+  ])('when %s: fails with the upstream error, no verify event', async (_when, abortOn) => {
+    const checkpointDir = join(dir, `cp-${Math.random()}`);
+    mkdirSync(checkpointDir);
+    const controller = new AbortController();
+    const events: EventInput[] = [];
+    const emit = (e: EventInput): void => {
+      events.push(e);
+      if (!controller.signal.aborted && abortOn(e)) controller.abort(upstreamFailedError());
+    };
+    const job = flashJob({
+      source: streamSource('-', (async function* () { for (let at = 0; at < image.length; at += MiB) yield image.subarray(at, at + MiB); })()),
+      sourceIdentity: { type: 'file', path: '-', size: 0, mtimeMs: 0 },
+      handles: [handle],
+      checkpointDir,
+      resume: true,
+      verify: true,
+      blockSize: MiB,
+      inFlight: 2,
+      checkpointEveryMs: 0,
+      signal: controller.signal,
+      emit,
+      warn: () => undefined,
+    });
+    await expect(job).rejects.toMatchObject({ code: 'DL_ERR_UPSTREAM_FAILED', exitCode: 65 });
+    expect(events.filter((e) => e.type === 'verify' || e.type === 'end')).toEqual([]);
+    if (abortOn(events.find((e) => e.type === 'progress' && e.phase === 'write' && e.bytes === image.length)!)) {
+      expect(readdirSync(checkpointDir)).not.toEqual([]);
+    }
+  });
+});
