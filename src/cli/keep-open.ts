@@ -6,20 +6,22 @@ import { Writable } from 'node:stream';
  * (the stdio socketpair of a parent such as Node's spawn, journald's stream), Node's end()
  * calls shutdown(), which cuts the socket for every process sharing it: in
  * `bash -c 'dl-unpack -l x.tgz; echo done'` bash then died of SIGPIPE at its next write.
- * Writes and errors (EPIPE) go straight through, with the target's own backpressure.
+ * Writes and errors (EPIPE) go straight through, with the target's own backpressure; the
+ * caller listens for 'error' on what this returns, as it would on the target.
  */
 export function keepOpen(target: NodeJS.WritableStream & Writable): Writable {
-  const whenDrained = (done: (err?: Error | null) => void): void => {
-    if (target.writableLength === 0 || target.destroyed) return done();
-    target.once('drain', () => done());
-  };
   const out = new Writable({
     highWaterMark: 0,
     write(chunk: Buffer, encoding, done) {
       if (target.write(chunk, encoding)) done();
-      else whenDrained(done);
+      else target.once('drain', () => done());
     },
-    final: whenDrained,
+    // 'drain' comes only after a write that returned false; an empty write's callback
+    // runs once everything before it has been handed to the kernel.
+    final(done) {
+      if (target.writableLength === 0 || target.destroyed) done();
+      else target.write(Buffer.alloc(0), () => done());
+    },
     destroy(err, done) {
       target.off('error', onError);
       done(err);

@@ -66,6 +66,7 @@ export function createProcessIo(): ProcessIo {
   const onStderrError = (): void => undefined;
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGUSR2', onUpstreamFailed);
   process.stdout.on('error', onStdoutError);
+  const stdout = keepOpen(process.stdout).on('error', onStdoutError);
   process.stderr.on('error', onStderrError);
   let stdin: Readable | undefined;
   const io: Io = {
@@ -73,7 +74,7 @@ export function createProcessIo(): ProcessIo {
     get stdin() {
       return (stdin ??= process.stdin);
     },
-    stdout: keepOpen(process.stdout),
+    stdout,
     stderr: process.stderr,
     env: process.env,
     isTTY: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },
