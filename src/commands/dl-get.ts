@@ -6,6 +6,7 @@ import {
   type CommonArgs, type ExpectArgs, type HeaderArgs, type OutputArgs, type ResumeArgs, type RetriesArgs, type TimeoutArgs,
 } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
+import { isBatch, runBatch, withBatchOptions, type BatchArgs } from './dl-get-batch.js';
 import { downloadToFile } from '../lib/download/download-file.js';
 import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
 import { downloadToStream } from '../lib/download/download-stream.js';
@@ -48,12 +49,15 @@ interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArgs, Resu
   'checksum-url': string | undefined;
   'auto-checksum': boolean;
 }
-type Args = CommandArgs<GetArgs>;
+type Args = CommandArgs<GetArgs & BatchArgs>;
 
 const TOOL = 'dl-get';
 const asList = (v: unknown): string[] => (v === undefined ? [] : ([] as string[]).concat(v as string | string[]).map(String));
 
-const builder = (y: Argv<CommonArgs>): Argv<GetArgs> =>
+const builder = (y: Argv<CommonArgs>): Argv<GetArgs & BatchArgs> =>
+  withBatchOptions(getOptions(y));
+
+const getOptions = (y: Argv<CommonArgs>): Argv<GetArgs> =>
   withHeader(withResume(withExpect(withTimeout(withRetries(withOutput(y, "write to FILE ('-': stdout); default: stdout when it is a pipe, else a file named after the URL"))))))
     .option('dir', { alias: 'd', type: 'string', requiresArg: true, describe: 'save into DIR under a safe name from the URL or Content-Disposition' })
     .option('segments', { alias: 's', type: 'number', default: 4, requiresArg: true, describe: 'parallel connections (Range requests) per download' })
@@ -74,10 +78,10 @@ const builder = (y: Argv<CommonArgs>): Argv<GetArgs> =>
     .option('auto-checksum', { type: 'boolean', default: false, describe: 'check against URL.sha256 (.sha512, .sha1, .md5) or SHA256SUMS beside the URL' })
     .option('mirror', { type: 'string', requiresArg: true, default: [] as string[], coerce: asList, describe: 'another URL serving the same bytes (repeatable)' }) as unknown as Argv<GetArgs>;
 
-export const { run, main } = defineCommand<GetArgs>({
+export const { run, main } = defineCommand<GetArgs & BatchArgs>({
   name: TOOL,
   summary: 'Download URLs: segmented, resumable, retried, verified; to files or to stdout.',
-  usage: '$0 [options] URL...',
+  usage: '$0 [options] URL...\n$0 -i JOBS [-j N] [options]',
   examples: [
     ['$0 -o img.iso --expect sha256:HEX https://host/img.iso', 'resumable, verified, 4 connections'],
     ['$0 https://host/img.xz | dl-unpack | dl-flash - /dev/sdX', 'stream in order into a pipeline'],
@@ -87,6 +91,7 @@ export const { run, main } = defineCommand<GetArgs>({
   configKeys: ['segments', 'min-split', 'limit-rate', 'proxy', 'fsync'],
   builder,
   handler: async (args, ctx) => {
+    if (isBatch(args)) return runBatch(args, ctx);
     const urls = args._.map(String);
     const toStdout = validate(args, urls, ctx);
     const base = await baseOptions(args, ctx);
