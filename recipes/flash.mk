@@ -3,9 +3,10 @@
 #   make -f recipes/flash.mk URL=https://host/os.img.xz SHA256=<64 hex> DEVICE=/dev/sdX
 #
 # One streaming pipeline: download, verify, decompress (xz, gz, zst, bz2 or none),
-# write and read back. pipefail makes any failing stage fail the recipe; dl-flash alone
-# cannot tell a cut stream from a whole one, so on failure the recipe also wipes the
-# image's first MiB on the drive: a half-written drive must not boot as if it were good.
+# write and read back. pipefail makes any failing stage fail the recipe, and a failing
+# dlkit stage tells the dlkit stage after it (dlkit(7), COMPOSITION), so dl-flash stops
+# without a verify claim. A drive written partway still holds old and new bytes mixed,
+# so on failure the recipe also wipes the image's first MiB: it must not boot as if good.
 # FLASH_OPTS passes options to dl-flash (e.g. --force for a non-removable drive, which
 # dl-flash refuses otherwise); DL_GET_OPTS to dl-get (e.g. -s 8).
 
