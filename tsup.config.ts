@@ -11,9 +11,11 @@ export default defineConfig({
     // bin/<tool>.js: answers --version without loading the command.
     'cli/launch': 'src/cli/launch.ts',
   },
-  // rxjs is bundled (tree-shaken): importing the whole package cost ~100 ms of CPU at
-  // every start, a third of a small dl-hash run.
-  noExternal: ['rxjs'],
+  // rxjs and undici are bundled: importing the whole rxjs package cost ~100 ms of CPU at
+  // every start (a third of a small dl-hash run), undici's ~150 CommonJS files ~80 ms
+  // more for dl-get. undici's require() calls need a real require in the ESM bundle.
+  noExternal: ['rxjs', 'undici'],
+  banner: { js: "import { createRequire as __dlkitRequire } from 'node:module'; const require = __dlkitRequire(import.meta.url);" },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

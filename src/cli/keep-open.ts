@@ -12,9 +12,10 @@ import { Writable } from 'node:stream';
 export function keepOpen(target: NodeJS.WritableStream & Writable): Writable {
   const out = new Writable({
     highWaterMark: 0,
+    // Done when the target's own write is done (Node writes stdout pipes synchronously on
+    // Linux, so: the kernel has the bytes): a producer may then reuse the buffer.
     write(chunk: Buffer, encoding, done) {
-      if (target.write(chunk, encoding)) done();
-      else target.once('drain', () => done());
+      target.write(chunk, encoding, () => done());
     },
     // 'drain' comes only after a write that returned false; an empty write's callback
     // runs once everything before it has been handed to the kernel.
