@@ -14,7 +14,11 @@ export default defineConfig({
   // rxjs and undici are bundled: importing the whole rxjs package cost ~100 ms of CPU at
   // every start (a third of a small dl-hash run), undici's ~150 CommonJS files ~80 ms
   // more for dl-get. undici's require() calls need a real require in the ESM bundle.
-  noExternal: ['rxjs', 'undici'],
+  // yargs too, with string-width swapped for a lite one (src/cli/string-width-lite.ts).
+  noExternal: ['rxjs', 'undici', 'yargs', 'cliui', 'wrap-ansi', 'string-width', 'strip-ansi', 'ansi-regex', 'ansi-styles', 'yargs-parser', 'y18n', 'escalade', 'get-caller-file', 'get-east-asian-width', 'emoji-regex'],
+  esbuildOptions(options) {
+    options.alias = { 'string-width': './src/cli/string-width-lite.ts' };
+  },
   banner: { js: "import { createRequire as __dlkitRequire } from 'node:module'; const require = __dlkitRequire(import.meta.url);" },
   format: ['esm'],
   target: 'node20',
