@@ -11,7 +11,7 @@ import { downloadToFile } from '../lib/download/download-file.js';
 import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
 import { downloadToStream } from '../lib/download/download-stream.js';
 import { parseByteSize } from '../lib/download/parse-byte-size.js';
-import { parseExpectList } from '../lib/download/parse-expect.js';
+import { parseExpectList } from '../lib/hash/parse-expect.js';
 import { targetInDir } from '../lib/download/target-name.js';
 import { integrityError, usageError } from '../lib/errors/dl-error.js';
 import { checksumBeside, checksumFromUrl } from '../lib/download/published-checksum.js';

@@ -7,16 +7,16 @@ import { defineCommand, type CommandArgs, type CommandContext } from '../cli/def
 import { formatErrorLine } from '../cli/format-error-line.js';
 import { ExitCode, isDlError, usageError } from '../lib/errors/dl-error.js';
 import type { EventInput } from '../lib/events/types.js';
-import { ALGORITHMS, DIGEST_HEX_LENGTH, parseAlgorithm, parseAlgorithmList, type Algorithm, type Digests } from '../lib/hash/algorithms.js';
+import { ALGORITHMS, parseAlgorithmList, type Algorithm, type Digests } from '../lib/hash/algorithms.js';
 import { addToTally, checkPassed, checkRecord, checkWarnings, emptyTally, formatCheckLine, malformedWarning, quoteName } from '../lib/hash/check-report.js';
 import { createDigester, hashReadable, POOL_MIN_BYTES, regularFileSize, workerThreads } from '../lib/hash/check-digester.js';
 import { checkSums, type CheckOutcome, type DigestFn } from '../lib/hash/check-sums.js';
 import { fileError, hashFile, type FileHash } from '../lib/hash/hash-file.js';
 import { hashFiles, type HashOutcome } from '../lib/hash/hash-files.js';
 import { createHashStream } from '../lib/hash/hash-stream.js';
+import { parseExpect, type ExpectedDigest as Expected } from '../lib/hash/parse-expect.js';
 import { checkAgainstSidecar } from '../lib/hash/sidecar.js';
 import { formatSumsLine } from '../lib/hash/sums-format.js';
-import { UNTAGGED_BY_LENGTH } from '../lib/hash/sums-parse.js';
 import { verifyDigests } from '../lib/hash/verify-digests.js';
 import { byteMeter } from '../lib/streams/byte-meter.js';
 
@@ -40,7 +40,6 @@ interface HashArgs extends ExpectArgs {
 }
 type Args = CommandArgs<HashArgs>;
 type Ctx = CommandContext & { out: Output; args: Args };
-type Expected = { algorithm: Algorithm; digest: string };
 type Checked = Exclude<CheckOutcome, { kind: 'malformed' | 'missing' }>;
 
 const TOOL = 'dl-hash';
@@ -102,17 +101,6 @@ function validate(args: Args, files: string[]): void {
   if (given('expect') && files.length > 1) throw usageError('--expect checks one input, got several', 'give one FILE, or use -c with a SUMS file');
   if (args.pass && files.some((f) => f !== '-')) throw usageError('--pass reads stdin only', `use '${TOOL} -p < FILE'`);
   if (args.autoCheck && (files.length === 0 || files.includes('-'))) throw usageError('--auto-check needs FILE arguments', 'name the downloaded files');
-}
-
-/** `--expect ALGO:HEX`, or bare HEX whose length names the algorithm (64 → sha256). */
-function parseExpect(text: string): Expected {
-  const colon = text.lastIndexOf(':');
-  const digest = text.slice(colon + 1).toLowerCase();
-  const algorithm = colon >= 0 ? parseAlgorithm(text.slice(0, colon)) : UNTAGGED_BY_LENGTH.get(digest.length);
-  if (algorithm === undefined || digest.length !== DIGEST_HEX_LENGTH[algorithm] || !/^[0-9a-f]+$/.test(digest)) {
-    throw usageError(`--expect ${text}: not ALGO:HEX`, 'e.g. --expect sha256: followed by 64 hex digits');
-  }
-  return { algorithm, digest };
 }
 
 /** Where the kinds of output go: results to stdout, `dl-hash: …` lines to stderr, events. */

@@ -1,5 +1,5 @@
 import type { Algorithm } from '../hash/algorithms.js';
-import { parseExpectList } from '../download/parse-expect.js';
+import { parseExpectList } from '../hash/parse-expect.js';
 import { isDlError } from '../errors/dl-error.js';
 
 /**
