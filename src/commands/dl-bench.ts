@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { withRetries, withTimeout, withYes, type CommonArgs, type RetriesArgs, type TimeoutArgs, type YesArgs } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { resolveProgress } from '../cli/progress/create-progress.js';
+import { parseByteSize } from '../cli/parse-byte-size.js';
 import { askConfirmation } from '../lib/bench/ask-confirmation.js';
 import { benchDrive } from '../lib/bench/bench-drive.js';
 import { BenchBar } from '../lib/bench/bench-bar.js';
@@ -16,7 +17,6 @@ import { runCapacity, runPasses, runSweep, type RunContext } from '../lib/bench/
 import { benchUrl } from '../lib/bench/url-bench.js';
 import { describeDrive, type Drive } from '../lib/device/drive.js';
 import { unmountDrive } from '../lib/device/unmount-drive.js';
-import { parseByteSize } from '../lib/download/parse-byte-size.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 import type { EventInput } from '../lib/events/types.js';
 import { createDispatcher } from '../lib/http/dispatcher.js';

@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { text as readText } from 'node:stream/consumers';
 import type { Argv } from 'yargs';
 import type { CommandArgs, CommandContext } from '../cli/define-command.js';
+import { parseByteSize } from '../cli/parse-byte-size.js';
 import { executeBatch } from '../lib/batch/execute-batch.js';
 import type { FetchContext, SharedDownload } from '../lib/batch/fetch-job.js';
 import { resultJson, resultLine, summaryJson, summaryLine } from '../lib/batch/format-results.js';
@@ -11,7 +12,6 @@ import { parseJobs, type JobLineProblem, type ParsedJob } from '../lib/batch/par
 import { planJobs, type BatchJob } from '../lib/batch/plan-jobs.js';
 import { parseShard } from '../lib/batch/shard.js';
 import { openContentStore, type ContentStore } from '../lib/cache/content-store.js';
-import { parseByteSize } from '../lib/download/parse-byte-size.js';
 import { usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
 import { openHistory, readInterrupted, type InterruptedJob } from '../lib/history/history-journal.js';

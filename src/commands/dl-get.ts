@@ -6,11 +6,11 @@ import {
   type CommonArgs, type ExpectArgs, type HeaderArgs, type OutputArgs, type ResumeArgs, type RetriesArgs, type TimeoutArgs,
 } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
+import { parseByteSize } from '../cli/parse-byte-size.js';
 import { isBatch, runBatch, withBatchOptions, type BatchArgs } from './dl-get-batch.js';
 import { downloadToFile } from '../lib/download/download-file.js';
 import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
 import { downloadToStream } from '../lib/download/download-stream.js';
-import { parseByteSize } from '../lib/download/parse-byte-size.js';
 import { parseExpectList } from '../lib/hash/parse-expect.js';
 import { targetInDir } from '../lib/download/target-name.js';
 import { integrityError, usageError } from '../lib/errors/dl-error.js';

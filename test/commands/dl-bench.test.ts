@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/dl-bench.js';
 import { SWEEP_SIZES } from '../../src/lib/bench/block-size-sweep.js';
-import { parseByteSize } from '../../src/lib/download/parse-byte-size.js';
+import { parseByteSize } from '../../src/cli/parse-byte-size.js';
 import { memoryIo } from '../cli/memory-io.js';
 import { attachLoop, loopSkipReason, type LoopDevice } from '../helpers/loop-device.js';
 import { assertValidEvents } from '../helpers/validate-events.js';

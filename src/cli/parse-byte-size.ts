@@ -1,4 +1,4 @@
-import { usageError } from '../errors/dl-error.js';
+import { usageError } from '../lib/errors/dl-error.js';
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 
