@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { askConfirmation } from '../cli/ask-confirmation.js';
 import { withRetries, withTimeout, withYes, type CommonArgs, type RetriesArgs, type TimeoutArgs, type YesArgs } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { resolveProgress } from '../cli/progress/create-progress.js';
 import { parseByteSize } from '../cli/parse-byte-size.js';
-import { askConfirmation } from '../lib/bench/ask-confirmation.js';
 import { benchDrive } from '../lib/bench/bench-drive.js';
 import { BenchBar } from '../lib/bench/bench-bar.js';
 import { type BenchResult, type Settings, type TargetInfo } from '../lib/bench/bench-result.js';
@@ -155,7 +155,14 @@ async function driveBench(given: string, args: Args, ctx: CommandContext, emit: 
 /** Unmount when asked, then the last word: --yes, or "yes" at a terminal. */
 async function prepareDrive(drive: Drive, args: Args, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
-  await askConfirmation({ what: describeDrive(drive), yes: args.yes, interactive: io.isTTY.stdin && io.isTTY.stderr, input: io.stdin, output: io.stderr, signal: ctx.signal });
+  const what = describeDrive(drive);
+  await askConfirmation(io, ctx.signal, {
+    yes: args.yes,
+    prompt: () => `This overwrites data on ${what}.\nType "yes" to go on: `,
+    refused: `refusing to overwrite ${what} without confirmation`,
+    declined: `not confirmed: ${what} left alone`,
+    hint: 'answer "yes" at a terminal, or add --yes',
+  });
   if (args.unmount) for (const point of await unmountDrive(drive)) ctx.warn('DL_WARN_UNMOUNTED', `unmounted ${point}`, drive.path);
 }
 

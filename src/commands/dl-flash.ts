@@ -1,6 +1,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { askConfirmation } from '../cli/ask-confirmation.js';
 import { withResume, withYes, type CommonArgs, type ResumeArgs, type YesArgs } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { parseByteSize } from '../cli/parse-byte-size.js';
@@ -233,34 +234,19 @@ async function sourceDrivesOf(arg: string, ctx: CommandContext, drives: Drive[],
 
 /** On a terminal, show the drives and ask; otherwise --yes is the only way on. */
 async function confirm(plan: Plan, args: Args, ctx: CommandContext): Promise<void> {
-  if (args.yes) return;
-  const { io } = ctx;
-  // With '-' as the source, stdin carries the image: there is no one to ask.
-  const canAsk = io.isTTY.stdin && io.isTTY.stderr && !plan.fromStdin;
-  if (!canAsk) {
-    throw new DlError('refusing to write without confirmation: not on a terminal', {
-      code: 'DL_ERR_NOT_CONFIRMED',
-      exitCode: ExitCode.REFUSED,
-      hint: 'add --yes once you are sure of the drive',
-    });
-  }
-  const size = plan.source.size === null ? 'size unknown' : formatSize(plan.source.size);
-  const table = plan.source.readAt ? `, holding ${formatPartitionTable(await partitionsOf(plan.source))}` : '.\n';
-  io.stderr.write(`${TOOL}: this ERASES everything on:\n${plan.targets.map(describeForConfirmation).join('\n')}\nand writes ${plan.source.name} (${size})${table}Type 'yes' to go on: `);
-  const answer = await readLine(io.stdin, ctx.signal);
-  if (!/^y(es)?$/i.test(answer.trim())) {
-    throw new DlError('not confirmed: nothing was written', { code: 'DL_ERR_NOT_CONFIRMED', exitCode: ExitCode.REFUSED });
-  }
-}
-
-async function readLine(input: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
-  let text = '';
-  for await (const chunk of input) {
-    signal.throwIfAborted();
-    text += String(chunk);
-    if (text.includes('\n')) break;
-  }
-  return text.split('\n')[0] ?? '';
+  await askConfirmation(ctx.io, ctx.signal, {
+    yes: args.yes,
+    // With '-' as the source, stdin carries the image: there is no one to ask.
+    stdinIsData: plan.fromStdin,
+    prompt: async () => {
+      const size = plan.source.size === null ? 'size unknown' : formatSize(plan.source.size);
+      const table = plan.source.readAt ? `, holding ${formatPartitionTable(await partitionsOf(plan.source))}` : '.\n';
+      return `${TOOL}: this ERASES everything on:\n${plan.targets.map(describeForConfirmation).join('\n')}\nand writes ${plan.source.name} (${size})${table}Type 'yes' to go on: `;
+    },
+    refused: 'refusing to write without confirmation: not on a terminal',
+    declined: 'not confirmed: nothing was written',
+    hint: 'add --yes once you are sure of the drive',
+  });
 }
 
 /** Opens every drive exclusively; one that cannot be opened closes the others. */
