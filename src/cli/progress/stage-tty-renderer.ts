@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { DlEvent } from '../../lib/events/types.js';
 import { describeEvent } from './describe-event.js';
+import { LiveBlock } from './live-block.js';
 import type { StageRenderer } from './stage-renderer.js';
 import type { Stage, StageTable } from './stage-table.js';
 import { describeBottleneck, summaryLines } from './stage-text.js';
@@ -18,7 +19,6 @@ export interface StageTtyRendererOptions {
   fps?: number;
 }
 
-const ESC = '\x1b[';
 const MARK: Record<Stage['state'], string> = { running: '', done: ' (done)', failed: ' (failed)' };
 
 /**
@@ -30,11 +30,13 @@ const MARK: Record<Stage['state'], string> = { running: '', done: ' (done)', fai
 export class StageTtyRenderer implements StageRenderer {
   private readonly names = new Map<string, string>();
   private above: string[] = [];
-  private drawnLines = 0;
+  private readonly screen: LiveBlock;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: StageTtyRendererOptions) {}
+  constructor(private readonly opts: StageTtyRendererOptions) {
+    this.screen = new LiveBlock(opts.out);
+  }
 
   onEvent(e: DlEvent, stage: Stage): void {
     const key = `${stage.key}\t${e.id}`;
@@ -87,10 +89,7 @@ export class StageTtyRenderer implements StageRenderer {
   private redraw(live: boolean): void {
     if (!this.dirty) return;
     const block = live ? this.block() : [];
-    const up = this.drawnLines > 0 ? `${ESC}${this.drawnLines}F` : '';
-    const lines = [...this.above, ...block].map((l) => `${ESC}2K${l}\n`).join('');
-    this.opts.out.write(`${up}${lines}${ESC}J`);
-    this.drawnLines = block.length;
+    this.screen.draw(this.above, block);
     this.above = [];
     this.dirty = false;
   }

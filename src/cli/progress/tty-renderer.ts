@@ -4,6 +4,7 @@ import { describeEvent, type HumanLine, type Tone } from './describe-event.js';
 import type { ProgressRenderer } from './progress-renderer.js';
 import { RateEstimator } from './rate-estimator.js';
 import { sanitize, textWidth, truncate } from './terminal-text.js';
+import { LiveBlock } from './live-block.js';
 import { ttyLine } from './tty-line.js';
 
 export interface TtyRendererOptions {
@@ -34,11 +35,13 @@ const TONES: Record<Tone, string> = { info: '', good: `${ESC}32m`, warn: `${ESC}
 export class TtyRenderer implements ProgressRenderer {
   private readonly items = new Map<string, Item>();
   private above: string[] = [];
-  private drawnLines = 0;
+  private readonly screen: LiveBlock;
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly opts: TtyRendererOptions) {}
+  constructor(private readonly opts: TtyRendererOptions) {
+    this.screen = new LiveBlock(opts.out);
+  }
 
   onEvent(e: DlEvent): void {
     if (e.type === 'start') this.items.set(e.id, { name: sanitize(e.name ?? e.id), bytes: 0, total: e.total, rate: new RateEstimator() });
@@ -87,10 +90,7 @@ export class TtyRenderer implements ProgressRenderer {
     const block = [...this.items.values()].map((i) =>
       ttyLine({ ...i, rate: i.rate.rate, eta: i.rate.eta(i.total) }, this.opts.columns, nameWidth, this.opts.color),
     );
-    const up = this.drawnLines > 0 ? `${ESC}${this.drawnLines}F` : '';
-    const lines = [...this.above, ...block].map((l) => `${ESC}2K${l}\n`).join('');
-    this.opts.out.write(`${up}${lines}${ESC}J`);
-    this.drawnLines = block.length;
+    this.screen.draw(this.above, block);
     this.above = [];
     this.dirty = false;
   }
