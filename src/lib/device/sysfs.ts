@@ -1,5 +1,6 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Drive } from './drive.js';
 
 /** One sysfs attribute, trimmed, or undefined when absent or unreadable. */
 export async function readAttr(dir: string, name: string): Promise<string | undefined> {
@@ -17,19 +18,10 @@ export async function readNumber(dir: string, name: string): Promise<number | un
 }
 
 /** Facts lsblk does not give (or gives from a udev database that may be absent). */
-export interface SysfsFacts {
-  removable: boolean;
-  readOnly: boolean;
-  virtual: boolean;
-  /** Resolved device path below /sys/devices, without that prefix. */
-  busPath?: string;
-  backingFile?: string;
-  diskseq?: number;
-  logicalSectorSize: number;
+export type SysfsFacts = Pick<Drive, 'removable' | 'readOnly' | 'virtual' | 'busPath' | 'backingFile' | 'diskseq' | 'logicalSectorSize' | 'serial'> & {
   /** Size in bytes from sysfs (512-byte sectors × 512), the kernel's current view. */
   size: number;
-  serial?: string;
-}
+};
 
 /** Reads /sys/block/NAME; `sysRoot` is "/sys" except in tests. */
 export async function readSysfsFacts(name: string, sysRoot = '/sys'): Promise<SysfsFacts> {
