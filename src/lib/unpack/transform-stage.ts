@@ -31,9 +31,24 @@ const PIECE_MIN = 1024;
 const PIECE_MAX = 256 * 1024;
 const RATIO_KNOWN_AFTER = 64 * 1024;
 
-export function pieceSize(fed: number, produced: number): number {
+function pieceSize(fed: number, produced: number): number {
   const ratio = fed < RATIO_KNOWN_AFTER ? 8192 : Math.max(1, produced / fed);
   return Math.max(PIECE_MIN, Math.min(PIECE_MAX, Math.floor(PIECE_OUTPUT / ratio)));
+}
+
+/** Cuts input into pieces sized by pieceSize; the caller adds what each piece produced. */
+export class Pieces {
+  fed = 0;
+  produced = 0;
+
+  *cut(chunk: Buffer): Generator<Buffer> {
+    for (let at = 0; at < chunk.length; ) {
+      const piece = chunk.subarray(at, at + pieceSize(this.fed, this.produced));
+      at += piece.length;
+      this.fed += piece.length;
+      yield piece;
+    }
+  }
 }
 
 /**
@@ -43,19 +58,11 @@ export function pieceSize(fed: number, produced: number): number {
 export function transformStage(make: () => Codec): Stage {
   return async function* (source, opts) {
     const codec = make();
-    let fed = 0;
-    let produced = 0;
+    const pieces = new Pieces();
     let sourceError: unknown;
     async function* counted(): AsyncGenerator<Buffer> {
       try {
-        for await (const chunk of source) {
-          for (let at = 0; at < chunk.length; ) {
-            const piece = chunk.subarray(at, at + pieceSize(fed, produced));
-            at += piece.length;
-            fed += piece.length;
-            yield piece;
-          }
-        }
+        for await (const chunk of source) yield* pieces.cut(chunk);
       } catch (e) {
         sourceError = e;
         throw e;
@@ -66,13 +73,13 @@ export function transformStage(make: () => Codec): Stage {
     }).catch(() => undefined);
     try {
       for await (const chunk of codec.stream) {
-        produced += (chunk as Buffer).length;
+        pieces.produced += (chunk as Buffer).length;
         yield chunk as Buffer;
       }
     } catch (e) {
       if (sourceError !== undefined) throw sourceError;
       if (opts?.signal?.aborted) throw e;
-      const offset = Math.min(codec.consumed?.() ?? fed, fed);
+      const offset = Math.min(codec.consumed?.() ?? pieces.fed, pieces.fed);
       throw new CodecFailure(offset, e instanceof Error ? e.message : String(e), { cause: e });
     } finally {
       codec.stream.destroy();

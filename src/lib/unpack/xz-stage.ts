@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Stage } from './stage.js';
-import { CodecFailure, pieceSize } from './transform-stage.js';
+import { CodecFailure, Pieces } from './transform-stage.js';
 
 /**
  * xz through lzma-native's liblzma binding, driven synchronously a bounded piece at a
@@ -63,21 +63,17 @@ class XzDecoder {
 export const xzStage: Stage = async function* (source) {
   lzma ??= createRequire(import.meta.url)('lzma-native') as LzmaNative;
   const dec = new XzDecoder(lzma);
-  let fed = 0;
-  let produced = 0;
+  const pieces = new Pieces();
   try {
     for await (const chunk of source) {
-      for (let at = 0; at < chunk.length; ) {
-        const piece = chunk.subarray(at, at + pieceSize(fed, produced));
-        at += piece.length;
-        fed += piece.length;
-        for (const b of dec.code(piece, fed)) {
-          produced += b.length;
+      for (const piece of pieces.cut(chunk)) {
+        for (const b of dec.code(piece, pieces.fed)) {
+          pieces.produced += b.length;
           yield b;
         }
       }
     }
-    yield* dec.code(null, fed);
+    yield* dec.code(null, pieces.fed);
   } finally {
     dec.close();
   }
