@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { text as readText } from 'node:stream/consumers';
 import type { Argv } from 'yargs';
 import type { CommandArgs, CommandContext } from '../cli/define-command.js';
+import type { Io } from '../cli/io.js';
 import { parseByteSize } from '../cli/parse-byte-size.js';
 import { executeBatch } from '../lib/batch/execute-batch.js';
 import type { FetchContext, SharedDownload } from '../lib/batch/fetch-job.js';
@@ -22,6 +23,7 @@ import { startMetricsFile } from '../lib/metrics/metrics-file.js';
 import { resolveSource } from '../lib/resolve/resolve-source.js';
 import { DEFAULT_RETRY_POLICY } from '../lib/retry/retry-policy.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
+import type { GetArgs } from './dl-get.js';
 
 /**
  * dl-get's batch mode (`-i FILE`, `--resume-all`): a job list run N at a time by priority
@@ -44,32 +46,12 @@ export interface BatchArgs {
 }
 
 /** The dl-get options batch mode reads besides its own. */
-interface GetOptionsUsed {
-  dir: string | undefined;
-  output: string | undefined;
-  expect: string | undefined;
-  mirror: string[];
-  header: string[];
-  segments: number;
-  'min-split': string;
-  retries: number;
-  'retry-max-time': number;
-  timeout: number;
-  resume: boolean;
-  restart: boolean;
-  'keep-bad': boolean;
-  'limit-rate': string | undefined;
-  user: string | undefined;
-  'password-stdin': boolean;
-  netrc: boolean;
-  'netrc-file': string | undefined;
-  cookie: string | undefined;
-  proxy: string | undefined;
-  insecure: boolean;
-  /** Single-URL options that batch mode refuses (optional: not every dl-get has them). */
-  'checksum-url'?: string;
-  'auto-checksum'?: boolean;
-}
+type GetOptionsUsed = Pick<
+  GetArgs,
+  | 'dir' | 'output' | 'expect' | 'mirror' | 'header' | 'segments' | 'min-split' | 'retries' | 'retry-max-time' | 'timeout'
+  | 'resume' | 'restart' | 'keep-bad' | 'limit-rate' | 'user' | 'password-stdin' | 'netrc' | 'netrc-file' | 'cookie' | 'proxy'
+  | 'insecure' | 'checksum-url' | 'auto-checksum'
+>;
 
 type Args = CommandArgs<BatchArgs & GetOptionsUsed>;
 
@@ -195,15 +177,32 @@ function sharedDownload(args: Args, ctx: CommandContext): SharedDownload {
   const connections = args.perHost ?? Math.max(32, args.jobs * args.segments);
   return {
     dispatcher: createDispatcher({ proxy: args.proxy, env: ctx.io.env, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections }),
+    ...transferOptions(args),
+    resume: args.resume,
+    restart: args.restart,
+    keepBad: args.keepBad,
+  };
+}
+
+/** How each download moves its bytes, the same in single-URL and batch mode. */
+export function transferOptions(args: Args): Pick<SharedDownload, 'segments' | 'minSplitBytes' | 'retry' | 'stallTimeoutMs' | 'limiter'> {
+  return {
     segments: args.segments,
     minSplitBytes: parseByteSize(args.minSplit, '--min-split'),
     retry: { ...DEFAULT_RETRY_POLICY, retries: args.retries, maxTotalMs: args.retryMaxTime * 1000 },
     stallTimeoutMs: args.timeout * 1000,
-    // One bucket for every job: --limit-rate caps the batch, not each download.
+    // One bucket for the run: --limit-rate caps all downloads together, not each one.
     limiter: args.limitRate === undefined ? undefined : createRateLimiter(parseByteSize(args.limitRate, '--limit-rate')),
-    resume: args.resume,
-    restart: args.restart,
-    keepBad: args.keepBad,
+  };
+}
+
+/** The logins besides --user, the same in single-URL and batch mode: DL_BEARER_TOKEN, netrc, cookies. */
+export function loginInputs(args: Args, io: Io): Pick<CredentialInputs, 'bearer' | 'netrcFile' | 'cookieFile'> {
+  const netrcFile = args.netrcFile ?? (args.netrc && io.env.HOME ? resolve(io.env.HOME, '.netrc') : undefined);
+  return {
+    bearer: io.env.DL_BEARER_TOKEN || undefined,
+    netrcFile: netrcFile && resolve(io.cwd, netrcFile),
+    cookieFile: args.cookie && resolve(io.cwd, args.cookie),
   };
 }
 
@@ -211,12 +210,9 @@ function sharedDownload(args: Args, ctx: CommandContext): SharedDownload {
 async function sourceFor(args: Args, ctx: CommandContext, base: SharedDownload): Promise<{ fetch: FetchContext['source']; secrets: readonly string[] }> {
   const { io } = ctx;
   const colon = args.user?.indexOf(':') ?? -1;
-  const netrcFile = args.netrcFile ?? (args.netrc && io.env.HOME ? resolve(io.env.HOME, '.netrc') : undefined);
   const inputs: CredentialInputs = {
     basic: args.user === undefined ? undefined : { user: args.user.slice(0, colon), password: args.user.slice(colon + 1) },
-    bearer: io.env.DL_BEARER_TOKEN || undefined,
-    netrcFile: netrcFile && resolve(io.cwd, netrcFile),
-    cookieFile: args.cookie && resolve(io.cwd, args.cookie),
+    ...loginInputs(args, io),
   };
   const common = await loadCredentials({ ...inputs, headers: args.header });
   const fetch: FetchContext['source'] = async (job, signal) => {

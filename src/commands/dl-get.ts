@@ -6,8 +6,7 @@ import {
   type CommonArgs, type ExpectArgs, type HeaderArgs, type OutputArgs, type ResumeArgs, type RetriesArgs, type TimeoutArgs,
 } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
-import { parseByteSize } from '../cli/parse-byte-size.js';
-import { isBatch, runBatch, withBatchOptions, type BatchArgs } from './dl-get-batch.js';
+import { isBatch, loginInputs, runBatch, transferOptions, withBatchOptions, type BatchArgs } from './dl-get-batch.js';
 import { downloadToFile } from '../lib/download/download-file.js';
 import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
 import { downloadToStream } from '../lib/download/download-stream.js';
@@ -19,8 +18,6 @@ import { urlFileName } from '../lib/http/safe-name.js';
 import { createDispatcher } from '../lib/http/dispatcher.js';
 import { loadCredentials } from '../lib/http/load-credentials.js';
 import { redactUrl } from '../lib/redact/redact-url.js';
-import { DEFAULT_RETRY_POLICY } from '../lib/retry/retry-policy.js';
-import { createRateLimiter } from '../lib/streams/rate-limit.js';
 import { resolveSource } from '../lib/resolve/resolve-source.js';
 
 /**
@@ -29,7 +26,7 @@ import { resolveSource } from '../lib/resolve/resolve-source.js';
  * credentials that never follow a redirect to another origin, and a shared rate limit.
  */
 
-interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArgs, ResumeArgs, HeaderArgs {
+export interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArgs, ResumeArgs, HeaderArgs {
   dir: string | undefined;
   segments: number;
   'min-split': string;
@@ -120,22 +117,15 @@ async function baseOptions(args: Args, ctx: CommandContext): Promise<Base> {
   const { io } = ctx;
   const [user, inlinePassword] = args.user === undefined ? [] : splitUser(args.user);
   const password = user === undefined || inlinePassword !== undefined ? inlinePassword : await readPassword(user, args.passwordStdin, io);
-  const netrcFile = args.netrcFile ?? (args.netrc && io.env.HOME ? resolve(io.env.HOME, '.netrc') : undefined);
   const credentials = await loadCredentials({
     headers: args.header,
     basic: user === undefined ? undefined : { user, password: password ?? '' },
-    bearer: io.env.DL_BEARER_TOKEN || undefined,
-    netrcFile: netrcFile && resolve(io.cwd, netrcFile),
-    cookieFile: args.cookie && resolve(io.cwd, args.cookie),
+    ...loginInputs(args, io),
   });
   return {
     dispatcher: createDispatcher({ proxy: args.proxy, env: io.env, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections: Math.max(32, args.segments * 2) }),
     credentials,
-    segments: args.segments,
-    minSplitBytes: parseByteSize(args.minSplit, '--min-split'),
-    retry: { ...DEFAULT_RETRY_POLICY, retries: args.retries, maxTotalMs: args.retryMaxTime * 1000 },
-    stallTimeoutMs: args.timeout * 1000,
-    limiter: args.limitRate === undefined ? undefined : createRateLimiter(parseByteSize(args.limitRate, '--limit-rate')),
+    ...transferOptions(args),
     expect: parseExpectList(asList(args.expect)),
     signal: ctx.signal,
     emit: (e) => ctx.progress.emit(e),
