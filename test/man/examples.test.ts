@@ -14,10 +14,13 @@ import { REPO, notBuilt, toolShell, type ToolShell } from '../e2e/pipeline-tools
  * shared by the page's examples, in order, with the built commands on PATH, and must exit 0.
  *
  * What an example may use: the files `image.img` (6 MiB, its last 3 MiB zeros and sparse),
- * `image.img.xz`, `hello.txt` and `layer.blob` (an eStargz layer) in its directory; `$URL`,
- * the URL of image.img.xz on a local nginx, and `$SUM`, its SHA-256. Stand-ins, so that
- * pages show what a user types:
+ * `image.img.xz`, `hello.txt`, `layer.blob` (an eStargz layer), and `src-1.2.tar.gz`,
+ * `bundle.zip`, `bundle.tar.xz` (README and docs/guide.txt, the tarball under src-1.2/) in
+ * its directory; `$URL`, the URL of image.img.xz on a local nginx, and `$SUM`, its SHA-256;
+ * a `~/Downloads` directory. Stand-ins, so that pages show what a user types:
  *
+ * - `https://host/` is that nginx (plain http) serving those files, and `get?id=42` sends
+ *   hello.txt named `greeting.txt` by its Content-Disposition.
  * - `localhost:5000` is a local registry holding `app:1`, an image index (linux/amd64
  *   and linux/arm64) of the eStargz fixtures (test/fixtures/estargz).
  * - `/dev/sdb` and `/dev/sdc` are 16 MiB loop devices; as loop devices are not removable,
@@ -68,6 +71,7 @@ const regSkip = registrySkipReason();
 const FIXTURES = join(REPO, 'test', 'fixtures', 'estargz');
 
 interface StandIns {
+  web: string;
   registry?: string;
   loops: LoopDevice[];
 }
@@ -77,6 +81,7 @@ function withStandIns(code: string, s: StandIns): Example {
   const tool = TOOLS.find(([t, ok]) => !ok && new RegExp(`\\b${t}\\b`).test(code));
   if (tool) return { code, skip: `${tool[0]} is not installed` };
   let run = code;
+  run = run.replaceAll('https://host/', `${s.web}/`);
   if (run.includes('localhost:5000/')) {
     if (!s.registry) return { code, skip: `no local registry: ${regSkip ?? 'not started'}` };
     run = run.replaceAll('localhost:5000/', `${s.registry}/`);
@@ -89,6 +94,21 @@ function withStandIns(code: string, s: StandIns): Example {
     run = run.replace(/\b(dl-flash|dl-bench) /g, '$1 --force ');
   }
   return { code: run };
+}
+
+const SERVED = ['image.img.xz', 'hello.txt', 'layer.blob', 'src-1.2.tar.gz', 'bundle.zip', 'bundle.tar.xz'];
+
+/** The files of SERVED into `www` (image.img.xz made by the caller). */
+function makeFiles(www: string): void {
+  writeFileSync(join(www, 'hello.txt'), 'hello\n');
+  copyFileSync(join(FIXTURES, 'blobs', 'l2.blob'), join(www, 'layer.blob'));
+  const src = join(www, '..', 'src-1.2');
+  mkdirSync(join(src, 'docs'), { recursive: true });
+  writeFileSync(join(src, 'README'), 'src 1.2\n');
+  writeFileSync(join(src, 'docs', 'guide.txt'), 'how to build\n');
+  execFileSync('tar', ['czf', join(www, 'src-1.2.tar.gz'), 'src-1.2'], { cwd: join(src, '..') });
+  execFileSync('tar', ['cJf', join(www, 'bundle.tar.xz'), 'README', 'docs'], { cwd: src });
+  execFileSync('zip', ['-qr', join(www, 'bundle.zip'), 'README', 'docs'], { cwd: src });
 }
 
 /** The multi-platform fixture image pushed as app:1 (push-plan.json's fixtures/multiarch steps, renamed). */
@@ -111,15 +131,18 @@ describe.skipIf(skip)(`man page EXAMPLES${skip ? ` (skipped: ${skip})` : ''}`, (
   let reg: Registry | undefined;
   let sh: ToolShell;
   let env: Record<string, string>;
-  const standIns: StandIns = { loops: [] };
+  const standIns: StandIns = { web: '', loops: [] };
   beforeAll(async () => {
     sh = toolShell();
     const www = join(sh.dir, '..', 'www');
     mkdirSync(www);
     writeFileSync(join(www, 'image.img'), Buffer.concat([randomBytes(3 << 20), Buffer.alloc(3 << 20)]));
     execFileSync('xz', ['-0', '-T1', 'image.img'], { cwd: www });
-    copyFileSync(join(FIXTURES, 'blobs', 'l2.blob'), join(www, 'layer.blob'));
-    web = await startNginx({ root: www });
+    makeFiles(www);
+    mkdirSync(join(sh.dir, 'Downloads'));
+    const get = `location = /get { alias ${join(www, 'hello.txt')}; add_header Content-Disposition 'attachment; filename="greeting.txt"'; }`;
+    web = await startNginx({ root: www, extraConfig: get });
+    standIns.web = web.url;
     env = { URL: `${web.url}/image.img.xz`, SUM: createHash('sha256').update(readFileSync(join(www, 'image.img.xz'))).digest('hex') };
     if (!regSkip) {
       reg = await startRegistry();
@@ -140,7 +163,7 @@ describe.skipIf(skip)(`man page EXAMPLES${skip ? ` (skipped: ${skip})` : ''}`, (
     it.skipIf(!optedIn)(`runs its examples${optedIn ? '' : ' (skipped: the page marks no example yet, see test/man/examples.test.ts)'}`, (ctx) => {
       const all = examples.map((e) => (e.skip === undefined ? { ...withStandIns(e.code, standIns), shown: e.code } : { ...e, shown: e.code }));
       const notRun = all.filter((e) => e.skip !== undefined).map((e) => `${e.shown.split('\n')[0]}: ${e.skip}`);
-      sh.bash(`rm -rf ${dir} && mkdir ${dir} && cd ${dir} && cp ../../www/image.img.xz ../../www/layer.blob . && xz -dk image.img.xz && printf 'hello\\n' > hello.txt`);
+      sh.bash(`rm -rf ${dir} && mkdir ${dir} && cd ${dir} && cp ${SERVED.map((f) => `../../www/${f}`).join(' ')} . && xz -dk image.img.xz`);
       for (const e of all.filter((x) => x.skip === undefined)) {
         const r = sh.bash(`set -eu\ncd ${dir}\n${e.code}`, env);
         expect(r.status, `${page}(1) example:\n${e.code}\n--- stderr:\n${r.stderr}`).toBe(0);
