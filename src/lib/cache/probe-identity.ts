@@ -2,7 +2,7 @@ import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import type { DownloadOptions } from '../download/download-options.js';
 import { retryEmitter } from '../download/retry-events.js';
 import { identityOf } from '../download/source-check.js';
-import { header, httpRequest } from '../http/http-request.js';
+import { contentLength, httpRequest } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -32,7 +32,7 @@ export async function probeIdentity(opts: DownloadOptions): Promise<HttpIdentity
     { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },
   );
   await res.body.dump().catch(() => undefined);
-  const length = header(res, 'content-length');
-  if (res.status !== 200 || length === undefined || !/^\d+$/.test(length)) return undefined;
-  return identityOf(opts.url, res, Number(length));
+  const length = contentLength(res);
+  if (res.status !== 200 || length === null) return undefined;
+  return identityOf(opts.url, res, length);
 }
