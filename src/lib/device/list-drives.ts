@@ -13,11 +13,11 @@ function descendants(n: LsblkNode): LsblkNode[] {
   return n.children.flatMap((c) => [c, ...descendants(c)]);
 }
 
+// What a drive and the nodes below it share.
+const basics = (n: LsblkNode): Pick<DriveNode, 'path' | 'name' | 'majMin' | 'size'> => ({ path: n.path, name: n.kname, majMin: n.majMin, size: n.size });
+
 const toDriveNode = (n: LsblkNode): DriveNode => ({
-  path: n.path,
-  name: n.kname,
-  majMin: n.majMin,
-  size: n.size,
+  ...basics(n),
   type: n.type,
   ...(n.fstype ? { fstype: n.fstype } : {}),
   ...(n.label ? { label: n.label } : {}),
@@ -32,10 +32,7 @@ export async function toDrive(n: LsblkNode, opts: ListOptions = {}): Promise<Dri
   const bus = n.tran ?? (n.type === 'loop' ? 'loop' : undefined);
   const serial = n.serial ?? facts.serial;
   return {
-    path: n.path,
-    name: n.kname,
-    majMin: n.majMin,
-    size: n.size,
+    ...basics(n),
     ...(n.model ? { model: n.model } : {}),
     ...(n.vendor ? { vendor: n.vendor } : {}),
     ...(serial ? { serial } : {}),
