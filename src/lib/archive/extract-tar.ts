@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Unpack, type ReadEntry } from 'tar';
-import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
+import { isDlError } from '../errors/dl-error.js';
+import { corruptTar } from './corrupt-tar.js';
 import { EntryGuard } from './entry-guard.js';
 import type { ArchiveWarning, ExtractOptions, ExtractSummary } from './entry-info.js';
 import { checkFreeSpace } from './free-space.js';
@@ -11,16 +12,6 @@ import { unsafeEntryError } from './unsafe-entry-error.js';
 
 /** Checks free space per entry from this size up; smaller ones are not worth a statfs. */
 const SPACE_CHECK_FROM = 1024 * 1024;
-
-function corruptTar(message: string, offset: number, cause: unknown): DlError {
-  return new DlError(`tar archive is corrupt or truncated near byte ${offset}: ${message}`, {
-    code: 'DL_ERR_CORRUPT',
-    exitCode: ExitCode.INTEGRITY,
-    hint: 'the archive is damaged or incomplete: fetch it again (and check its digest)',
-    details: { format: 'tar', offset },
-    cause,
-  });
-}
 
 /**
  * Streams a tar (GNU, PAX, ustar) into `dir` with node-tar's Unpack, each entry first
@@ -95,7 +86,7 @@ async function feed(source: AsyncIterable<Buffer>, unpack: Unpack, signal: Abort
     await done;
   } catch (e) {
     if (isDlError(e) || signal?.aborted || !isTarError(e)) throw e;
-    throw corruptTar(e.message, offset, e);
+    throw corruptTar(e.message, e, offset);
   }
 }
 

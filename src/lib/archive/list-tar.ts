@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Parser, type ReadEntry } from 'tar';
-import { DlError, ExitCode } from '../errors/dl-error.js';
+import { corruptTar } from './corrupt-tar.js';
 import type { EntryInfo } from './entry-info.js';
 import { tarEntryInfo } from './tar-entry-info.js';
 
@@ -25,13 +25,5 @@ export async function* listTar(source: AsyncIterable<Buffer>): AsyncGenerator<En
     await closed;
   }
   yield* found.splice(0);
-  if (failed) {
-    throw new DlError(`tar archive is corrupt or truncated: ${failed.message}`, {
-      code: 'DL_ERR_CORRUPT',
-      exitCode: ExitCode.INTEGRITY,
-      hint: 'the archive is damaged or incomplete: fetch it again (and check its digest)',
-      details: { format: 'tar' },
-      cause: failed,
-    });
-  }
+  if (failed) throw corruptTar(failed.message, failed);
 }
