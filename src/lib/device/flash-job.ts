@@ -1,6 +1,6 @@
 import { DlError } from '../errors/dl-error.js';
 import type { EventInput } from '../events/types.js';
-import type { SourceIdentity } from '../checkpoint/source-identity.js';
+import type { DeviceIdentity, SourceIdentity } from '../checkpoint/source-identity.js';
 import type { RateLimiter } from '../streams/rate-limit.js';
 import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
 import { DeviceWriter } from './device-writer.js';
@@ -52,7 +52,7 @@ interface Resume {
 export async function flashJob(o: FlashJobOptions): Promise<FlashResult> {
   const devices = o.handles.map((h) => driveIdentity(h.drive));
   const path = o.checkpointDir === undefined ? undefined : flashCheckpointPath(o.checkpointDir, devices);
-  const { from, digests } = await loadResume(o, path);
+  const { from, digests } = await loadResume(o, path, devices);
   const began = Date.now();
   const targets = o.handles.map((h) => h.drive.path);
   o.emit({ type: 'start', id: o.source.name, total: o.source.size, source: o.source.name, targets, resumedFrom: from });
@@ -105,7 +105,7 @@ export async function flashJob(o: FlashJobOptions): Promise<FlashResult> {
   return { size: result.end, resumedFrom: from, failed, digest: summary };
 }
 
-async function loadResume(o: FlashJobOptions, path: string | undefined): Promise<Resume> {
+async function loadResume(o: FlashJobOptions, path: string | undefined, devices: readonly DeviceIdentity[]): Promise<Resume> {
   const fresh = async (): Promise<Resume> => ({ from: 0, digests: await BlockDigests.create() });
   if (!path) return fresh();
   const loaded = await flashCheckpointStore.load(path);
@@ -115,7 +115,6 @@ async function loadResume(o: FlashJobOptions, path: string | undefined): Promise
     return fresh();
   }
   const { checkpoint } = loaded;
-  const devices = o.handles.map((h) => driveIdentity(h.drive));
   if (!o.resume || !checkpointMatches(checkpoint, o.sourceIdentity, devices, DIGEST_BLOCK_SIZE)) {
     if (o.resume) o.warn('DL_WARN_CHECKPOINT_STALE', `starting over: the checkpoint at ${path} is for another image or drive`);
     return fresh();
