@@ -6,6 +6,7 @@ import { withRetries, withTimeout, withYes, type CommonArgs, type RetriesArgs, t
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { resolveProgress } from '../cli/progress/create-progress.js';
 import { parseByteSize } from '../cli/parse-byte-size.js';
+import { writeOut } from '../cli/write-text.js';
 import { benchDrive } from '../lib/bench/bench-drive.js';
 import { BenchBar } from '../lib/bench/bench-bar.js';
 import { type BenchResult, type Settings, type TargetInfo } from '../lib/bench/bench-result.js';
@@ -105,7 +106,7 @@ function eventSink(args: Args, ctx: CommandContext): { to: (e: EventInput) => vo
 
 async function writeResult(result: BenchResult, args: Args, ctx: CommandContext): Promise<void> {
   const text = args.json ? `${JSON.stringify(result)}\n` : formatReport(result);
-  await new Promise<void>((ok, fail) => ctx.io.stdout.write(text, (e) => (e ? fail(e) : ok())));
+  await writeOut(ctx.io.stdout, text);
 }
 
 function fakeCapacity(r: Extract<BenchResult, { kind: 'capacity' }>): never {

@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 import type { CommandArgs, CommandContext } from '../cli/define-command.js';
 import type { Io } from '../cli/io.js';
 import { parseByteSize } from '../cli/parse-byte-size.js';
+import { writeOut } from '../cli/write-text.js';
 import { executeBatch } from '../lib/batch/execute-batch.js';
 import type { FetchContext, SharedDownload } from '../lib/batch/fetch-job.js';
 import { resultJson, resultLine, summaryJson, summaryLine } from '../lib/batch/format-results.js';
@@ -82,7 +83,7 @@ export async function runBatch(args: Args, ctx: CommandContext): Promise<number>
   const store = args.cache === undefined ? undefined : await openContentStore(cacheDir(args.cache, ctx));
   const summary = await execute(jobs, args, ctx, store, historyPath);
   if (store && args.cacheMax !== undefined) await store.evict(parseByteSize(args.cacheMax, '--cache-max'));
-  await write(ctx, args.json ? summaryJson(summary) : summaryLine(summary));
+  await writeOut(ctx.io.stdout, args.json ? summaryJson(summary) : summaryLine(summary));
   return summary.exitCode;
 }
 
@@ -149,7 +150,7 @@ async function resumedJobs(historyPath: string | undefined, ctx: CommandContext)
 async function listInterrupted(historyPath: string | undefined, args: Args, ctx: CommandContext): Promise<number> {
   const jobs: InterruptedJob[] = historyPath === undefined ? [] : await readInterrupted(historyPath);
   const line = (j: InterruptedJob): string => (args.json ? `${JSON.stringify(j)}\n` : `${j.time}  ${j.key}  ${j.job.url}  ${j.job.output}${j.resumable ? '' : '  (not resumable)'}\n`);
-  await write(ctx, jobs.map(line).join(''));
+  await writeOut(ctx.io.stdout, jobs.map(line).join(''));
   return 0;
 }
 
@@ -224,8 +225,4 @@ async function sourceFor(args: Args, ctx: CommandContext, base: SharedDownload):
     return { url: src.url, credentials: await loadCredentials(own) };
   };
   return { fetch, secrets: common.secrets };
-}
-
-function write(ctx: CommandContext, text: string): Promise<void> {
-  return new Promise((ok, fail) => ctx.io.stdout.write(text, (e) => (e ? fail(e) : ok())));
 }

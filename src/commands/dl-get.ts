@@ -6,6 +6,7 @@ import {
   type CommonArgs, type ExpectArgs, type HeaderArgs, type OutputArgs, type ResumeArgs, type RetriesArgs, type TimeoutArgs,
 } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
+import { writeOut } from '../cli/write-text.js';
 import { isBatch, loginInputs, runBatch, transferOptions, withBatchOptions, type BatchArgs } from './dl-get-batch.js';
 import { downloadToFile } from '../lib/download/download-file.js';
 import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
@@ -189,5 +190,5 @@ async function readPassword(user: string, fromStdin: boolean, io: CommandContext
 }
 
 function writeLine(ctx: CommandContext, record: object): Promise<void> {
-  return new Promise((ok, fail) => ctx.io.stdout.write(`${JSON.stringify(record)}\n`, (e) => (e ? fail(e) : ok())));
+  return writeOut(ctx.io.stdout, `${JSON.stringify(record)}\n`);
 }

@@ -11,6 +11,7 @@ import type { StageRenderer } from '../cli/progress/stage-renderer.js';
 import { StagePlainRenderer } from '../cli/progress/stage-plain-renderer.js';
 import { averageRate, StageTable } from '../cli/progress/stage-table.js';
 import { StageTtyRenderer } from '../cli/progress/stage-tty-renderer.js';
+import { writeOut } from '../cli/write-text.js';
 import { isDlError } from '../lib/errors/dl-error.js';
 import { ndjsonLines, parseEventLine } from '../lib/events/ndjson.js';
 import { openInputStream } from '../lib/fs/open-input-stream.js';
@@ -101,5 +102,5 @@ async function writeSummary(table: StageTable, { io }: CommandContext): Promise<
   const lines = table.all().map((s) =>
     JSON.stringify({ stage: s.label, tool: s.tool, state: s.state, bytes: s.bytes, total: s.total, durationMs: s.lastMs - s.firstMs, rate: Math.round(averageRate(s)), bottleneck: s === slowest }),
   );
-  await new Promise<void>((ok, fail) => io.stdout.write(lines.map((l) => `${l}\n`).join(''), (e) => (e ? fail(e) : ok())));
+  await writeOut(io.stdout, lines.map((l) => `${l}\n`).join(''));
 }

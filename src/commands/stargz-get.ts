@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { withOutput, type CommonArgs, type OutputArgs } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
+import { writeOut } from '../cli/write-text.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
 import { preparePartFile, type PartFile } from '../lib/fs/part-file.js';
@@ -80,15 +81,12 @@ async function toStdout(opened: OpenedImage, chosen: ImageEntry[], args: Args, c
   if (chosen.length !== 1 || !entry || !hasContent(entry)) throw usageError('-o - writes the bytes of exactly one regular file', 'name one file, or use -o DIR');
   const progress = fetchProgress(ctx, entry.path, entry.size);
   for await (const piece of readFiles(opened.layers, [entry], { concurrency: args.concurrency, signal: ctx.signal, onRead: progress.read })) {
-    await writeOut(ctx, piece.data);
+    await writeOut(ctx.io.stdout, piece.data);
     progress.wrote(piece.data.length);
   }
   progress.end();
   return ExitCode.OK;
 }
-
-const writeOut = (ctx: CommandContext, data: Buffer): Promise<void> =>
-  new Promise((ok, fail) => ctx.io.stdout.write(data, (err) => (err ? fail(err) : ok())));
 
 function fetchProgress(ctx: CommandContext, id: string, total: number) {
   const began = Date.now();
