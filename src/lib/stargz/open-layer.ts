@@ -5,9 +5,8 @@ import { badTocError, digestMismatchError } from './stargz-errors.js';
 import { tocEntries, type LayerEntry } from './toc-entries.js';
 import { readTocJson } from './toc-json.js';
 
-/** Manifest layer annotations written by eStargz builders (estargz/types.go). */
+/** Manifest layer annotation written by eStargz builders (estargz/types.go). */
 export const TOC_DIGEST_ANNOTATION = 'containerd.io/snapshot/stargz/toc.digest';
-export const UNCOMPRESSED_SIZE_ANNOTATION = 'io.containers.estargz.uncompressed-size';
 
 /**
  * First read: the blob's last 64 KiB. It holds the footer and, for layers of up to a few
