@@ -36,9 +36,10 @@ function applyWhiteouts(view: Map<string, ImageEntry>, entries: readonly LayerEn
 function addEntries(view: Map<string, ImageEntry>, entries: readonly LayerEntry[], layer: number): void {
   for (const entry of entries) {
     if (baseOf(entry.path).startsWith(WHITEOUT)) continue;
-    const old = view.get(entry.path);
-    // A directory over a directory merges; anything else replaces the lower tree.
-    if (old && !(old.type === 'dir' && entry.type === 'dir')) removeTree(view, entry.path);
+    // A directory over a directory merges; anything else replaces the lower tree. Only a
+    // directory has anything below it (every entry's parents are dirs), so a replaced
+    // file needs no scan of the whole view: view.set below overwrites it.
+    if (view.get(entry.path)?.type === 'dir' && entry.type !== 'dir') removeTree(view, entry.path);
     for (const dir of ancestorsOf(entry.path)) {
       if (view.get(dir)?.type === 'dir') continue;
       view.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: undefined, size: 0, chunks: [], layer, implicit: true });
