@@ -2,7 +2,7 @@ import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import type { DownloadOptions } from '../download/download-options.js';
 import { retryEmitter } from '../download/retry-events.js';
 import { identityOf } from '../download/source-check.js';
-import { contentLength, httpRequest } from '../http/http-request.js';
+import { contentLength, drainBody, httpRequest } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -31,7 +31,7 @@ export async function probeIdentity(opts: DownloadOptions): Promise<HttpIdentity
     opts.retry,
     { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },
   );
-  await res.body.dump().catch(() => undefined);
+  await drainBody(res);
   const length = contentLength(res);
   if (res.status !== 200 || length === null) return undefined;
   return identityOf(opts.url, res, length);

@@ -2,7 +2,7 @@ import { ByteRanges } from '../checkpoint/byte-ranges.js';
 import { sameIdentity, type HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import { preparePartFile, type PartFile } from '../fs/part-file.js';
-import { discardBody } from '../http/http-request.js';
+import { discardBody, drainBody } from '../http/http-request.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { DownloadOptions, DownloadResult } from './download-options.js';
 import { dlGetCheckpoints, type HashState } from './file-checkpoint.js';
@@ -89,7 +89,7 @@ async function runOpening(
   }
   if (opening.kind === 'ranged') {
     if (prior && !sameIdentity(prior.identity, opening.identity)) {
-      await opening.res.body.dump().catch(() => undefined);
+      await drainBody(opening.res);
       return 'restart';
     }
     if (!prior && !canSplice(opening.identity)) {
@@ -102,7 +102,7 @@ async function runOpening(
   }
   if (prior && prior.done.done > 0) {
     if (opts.restart === false && !sameIdentity(prior.identity, opening.identity)) {
-      await opening.res.body.dump().catch(() => undefined);
+      await drainBody(opening.res);
       throw changed(opts, 'its validator changed');
     }
     opts.emit({ type: 'warn', id: opts.id, code: 'DL_WARN_RESTART', message: 'the server sent the whole file instead of the missing range (changed, or no range support): starting over from byte 0' });

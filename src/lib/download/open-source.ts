@@ -1,7 +1,7 @@
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { checkContentRange, unsatisfiedTotal } from '../http/content-range.js';
-import { contentLength, header, type HttpResponse } from '../http/http-request.js';
+import { contentLength, drainBody, header, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -33,7 +33,7 @@ export function openSource(opts: DownloadOptions, url: string, from: number, pri
       const ifRange = prior ? ifRangeOf(prior) : undefined;
       const res = await requestRange(opts, url, signal ?? opts.signal, from, to, ifRange);
       if (res.status === 416) {
-        await res.body.dump().catch(() => undefined);
+        await drainBody(res);
         return { kind: 'unsatisfiable', total: unsatisfiedTotal(header(res, 'content-range')), status: 416 };
       }
       if (res.status === 206) {

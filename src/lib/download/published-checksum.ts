@@ -1,7 +1,7 @@
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import type { Algorithm } from '../hash/algorithms.js';
 import { parseSumsLine, UNTAGGED_BY_LENGTH } from '../hash/sums-parse.js';
-import { discardBody, httpRequest } from '../http/http-request.js';
+import { discardBody, drainBody, httpRequest } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { DownloadOptions } from './download-options.js';
@@ -41,7 +41,7 @@ export function digestFromText(text: string, fileName: string): Omit<PublishedDi
 async function fetchText(opts: DownloadOptions, url: string, probing = false): Promise<string | undefined> {
   const res = await httpRequest({ dispatcher: opts.dispatcher, url, credentials: opts.credentials, signal: opts.signal, headersTimeoutMs: opts.stallTimeoutMs, stallTimeoutMs: opts.stallTimeoutMs });
   if (res.status === 404 || res.status === 410 || (probing && res.status >= 400 && res.status < 500)) {
-    await res.body.dump().catch(() => undefined);
+    await drainBody(res);
     return undefined;
   }
   if (res.status !== 200) throw await statusError(res, redactUrl(url));

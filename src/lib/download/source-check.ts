@@ -1,7 +1,7 @@
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { checkContentRange, sourceChanged } from '../http/content-range.js';
-import { discardBody, header, type HttpResponse } from '../http/http-request.js';
+import { discardBody, drainBody, header, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 
@@ -61,7 +61,7 @@ async function check(res: HttpResponse, from: number, id: HttpIdentity, url: str
     return;
   }
   if (res.status === 200) {
-    await res.body.dump().catch(() => undefined);
+    await drainBody(res);
     const etag = header(res, 'etag');
     if (etag && id.etag && etag !== id.etag) throw sourceChanged(`its ETag went from ${id.etag} to ${etag}`, redacted);
     throw new DlError(`${redacted} sent the whole file (200) for a range request; not splicing it`, {

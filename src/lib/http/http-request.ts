@@ -41,6 +41,11 @@ export function contentLength(res: Pick<HttpResponse, 'headers'>): number | null
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
 }
 
+/** Reads a small unwanted answer to its end, so its connection is reused; errors ignored. */
+export async function drainBody(res: Pick<HttpResponse, 'body'>): Promise<void> {
+  await res.body.dump().catch(() => undefined);
+}
+
 /**
  * Lets go of an answer we will not read: the connection closes instead of staying busy
  * (and holding dispatcher.close). The error listener keeps the abort from being unhandled.
@@ -64,7 +69,7 @@ export async function httpRequest(opts: HttpRequestOptions): Promise<HttpRespons
     const res = await requestOnce(opts, url, trusted);
     const location = header(res, 'location');
     if (!REDIRECTS.has(res.status) || location === undefined) return res;
-    await res.body.dump().catch(() => undefined);
+    await drainBody(res);
     if (hop >= limit) throw tooManyRedirects(start, limit);
     url = nextUrl(url, location);
   }

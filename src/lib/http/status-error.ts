@@ -1,7 +1,7 @@
 import { DlError } from '../errors/dl-error.js';
 import { httpStatusError } from '../retry/http-status-error.js';
 import { parseRetryAfter } from '../retry/retry-after.js';
-import { header, type HttpResponse } from './http-request.js';
+import { drainBody, header, type HttpResponse } from './http-request.js';
 
 const AUTH_HINT =
   'the server wants credentials: pass --user U:P, -H "Authorization: …", DL_BEARER_TOKEN, --netrc or --cookie FILE (or check the ones given)';
@@ -12,7 +12,7 @@ const AUTH_HINT =
  * the first request instead of after a retry storm.
  */
 export async function statusError(res: HttpResponse, redactedUrl: string, nowMs = Date.now()): Promise<DlError> {
-  await res.body.dump().catch(() => undefined);
+  await drainBody(res);
   const err = httpStatusError(res.status, redactedUrl, parseRetryAfter(header(res, 'retry-after'), nowMs));
   if (res.status !== 401 && res.status !== 403) return err;
   const challenge = header(res, 'www-authenticate');

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import type { Credentials } from '../http/credentials.js';
-import { httpRequest } from '../http/http-request.js';
+import { drainBody, httpRequest } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { AuthChallenge } from './auth-challenge.js';
@@ -57,7 +57,7 @@ export async function answerChallenge(req: TokenRequest): Promise<string> {
     stallTimeoutMs: req.timeoutMs,
   });
   if (res.status === 401 || res.status === 403) {
-    await res.body.dump().catch(() => undefined);
+    await drainBody(res);
     throw unauthorizedError(registry, `the token service refused ${credentials ? 'these credentials' : 'anonymous access'} to ${req.scope}`);
   }
   if (res.status !== 200) throw await statusError(res, redactUrl(url.href));

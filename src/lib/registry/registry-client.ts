@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { parseContentRange } from '../http/content-range.js';
-import { header, httpRequest, type HttpResponse } from '../http/http-request.js';
+import { drainBody, header, httpRequest, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -101,7 +101,7 @@ export class RegistryClient {
       httpRequest({ dispatcher: this.opts.dispatcher, url, headers, credentials: authorizationFor(this.auth.get(scope)), signal, headersTimeoutMs: this.opts.timeoutMs, stallTimeoutMs: this.opts.timeoutMs });
     const first = await send();
     if (first.status !== 401) return first;
-    await first.body.dump().catch(() => undefined);
+    await drainBody(first);
     const challenge = parseAuthChallenge(header(first, 'www-authenticate'));
     if (!challenge) throw unauthorizedError(this.registry, 'the registry refused the request (401) without saying how to log in');
     if (this.auth.has(scope)) throw unauthorizedError(this.registry, `access to ${repository} was refused with these credentials`);
@@ -110,7 +110,7 @@ export class RegistryClient {
     this.auth.set(scope, await answerChallenge({ dispatcher: this.opts.dispatcher, registry: this.registry, challenge, scope, credentials: await this.credentials, signal, timeoutMs }));
     const second = await send();
     if (second.status === 401) {
-      await second.body.dump().catch(() => undefined);
+      await drainBody(second);
       throw unauthorizedError(this.registry, `access to ${repository} was refused with these credentials`);
     }
     return second;
@@ -118,7 +118,7 @@ export class RegistryClient {
 
   private async failure(res: HttpResponse, repository: string, what: string): Promise<DlError> {
     if (res.status === 404) {
-      await res.body.dump().catch(() => undefined);
+      await drainBody(res);
       return new DlError(`${this.registry}/${repository}: ${what} not found`, { code: 'DL_ERR_NOT_FOUND', exitCode: ExitCode.UNAVAILABLE, hint: 'check the image name, tag and registry (and that you may see it)' });
     }
     return statusError(res, redactUrl(res.url));
