@@ -1,4 +1,4 @@
-import { AlignedPool } from './aligned-pool.js';
+import { AlignedPool, allocAligned, DIRECT_ALIGN } from './aligned-pool.js';
 import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
 import { deviceError } from './device-writer.js';
 import type { DeviceHandle } from './open-device.js';
@@ -80,7 +80,7 @@ async function readFully(handle: DeviceHandle, buf: Buffer, length: number, posi
  * `expected` (read from a seekable source); -1 when they agree.
  */
 export async function firstBadByte(handle: DeviceHandle, expected: Buffer, start: number): Promise<number> {
-  const b = await new AlignedPool(1, roundUp(Math.max(expected.length, 1), 4096)).acquire();
+  const b = allocAligned(1, roundUp(Math.max(expected.length, 1), DIRECT_ALIGN))[0]!;
   await readFully(handle, b, expected.length, start);
   for (let i = 0; i < expected.length; i++) if (b[i] !== expected[i]) return start + i;
   return -1;
