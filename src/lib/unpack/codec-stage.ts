@@ -15,7 +15,7 @@ const STAGES: Record<Compression, () => Stage> = {
 };
 
 /** Turns a codec failure into the integrity error users see: format, offset, reason. */
-export function corruptInputError(format: Compression, f: CodecFailure): DlError {
+function corruptInputError(format: Compression, f: CodecFailure): DlError {
   return new DlError(`${format} input is corrupt or truncated at byte ${f.offset}: ${f.reason}`, {
     code: 'DL_ERR_CORRUPT',
     exitCode: ExitCode.INTEGRITY,
