@@ -1,5 +1,5 @@
 import { formatGuid, readGptHeader, readGptPartitions } from './gpt.js';
-import { hasBootSignature, mbrId, plausibleMbr, readMbrPartitions } from './mbr.js';
+import { hasBootSignature, MBR_ENTRIES, mbrId, plausibleMbr, readMbrPartitions } from './mbr.js';
 import type { PartitionTable, ReadAt } from './partition-table.js';
 
 const GPT_PROTECTIVE = 0xee;
@@ -11,7 +11,7 @@ const GPT_PROTECTIVE = 0xee;
 export async function readPartitionTable(read: ReadAt): Promise<PartitionTable | null> {
   const mbr = await read(0, 512);
   if (!hasBootSignature(mbr) || !plausibleMbr(mbr)) return null;
-  if (mbr[446 + 4] === GPT_PROTECTIVE) {
+  if (mbr[MBR_ENTRIES + 4] === GPT_PROTECTIVE) {
     for (const sectorSize of [512, 4096]) {
       const header = await readGptHeader(read, sectorSize);
       if (header) return { label: 'gpt', id: formatGuid(header, 56), sectorSize, partitions: await readGptPartitions(header, read, sectorSize) };
