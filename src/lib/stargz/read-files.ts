@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { DlError, ExitCode } from '../errors/dl-error.js';
+import { integrityError } from '../errors/dl-error.js';
 import { planSpans, type NeededChunk, type Span } from './chunk-plan.js';
 import { decodePrefix } from './decode-prefix.js';
 import type { ImageEntry } from './merge-layers.js';
@@ -65,12 +65,11 @@ async function decodeChunk(layer: StargzLayer, n: NeededChunk, compressed: Buffe
   const data = await decodePrefix(layer.codec, compressed, chunk.size, signal);
   const where = { layer: layer.source.label, offset: chunk.offset };
   if (data.length !== chunk.size) {
-    throw new DlError(`layer ${layer.source.label}: the chunk at ${chunk.offset} holds ${data.length} bytes, not ${chunk.size}`, {
-      code: 'DL_ERR_INTEGRITY',
-      exitCode: ExitCode.INTEGRITY,
-      hint: 'the layer does not match its table of contents; the image is damaged',
-      details: where,
-    });
+    throw integrityError(
+      `layer ${layer.source.label}: the chunk at ${chunk.offset} holds ${data.length} bytes, not ${chunk.size}`,
+      where,
+      'the layer does not match its table of contents; the image is damaged',
+    );
   }
   const actual = sha256(data);
   if (chunk.digest !== undefined && actual !== chunk.digest) {

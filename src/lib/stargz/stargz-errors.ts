@@ -1,4 +1,4 @@
-import { DlError, ExitCode } from '../errors/dl-error.js';
+import { DlError, ExitCode, integrityError } from '../errors/dl-error.js';
 
 /** A layer without a stargz or zstd:chunked footer: an ordinary layer, not built for lazy pulling. */
 export function notStargzError(label: string, tail: Buffer): DlError {
@@ -23,10 +23,9 @@ export function badTocError(label: string, why: string, details: Record<string, 
 
 /** A digest the TOC or the manifest promised, not met by the bytes read. */
 export function digestMismatchError(what: string, expected: string, actual: string, details: Record<string, unknown> = {}): DlError {
-  return new DlError(`${what}: digest mismatch: expected ${expected}, got ${actual}`, {
-    code: 'DL_ERR_INTEGRITY',
-    exitCode: ExitCode.INTEGRITY,
-    hint: 'the registry served corrupt bytes or the image was tampered with; try again, then report it to the image owner',
-    details: { expected, actual, ...details },
-  });
+  return integrityError(
+    `${what}: digest mismatch: expected ${expected}, got ${actual}`,
+    { expected, actual, ...details },
+    'the registry served corrupt bytes or the image was tampered with; try again, then report it to the image owner',
+  );
 }
