@@ -1,4 +1,5 @@
 import { isDlError } from '../errors/dl-error.js';
+import { isNotFound } from '../fs/fs-error.js';
 import type { Algorithm, Digests } from './algorithms.js';
 import { parseSums, type ParseSumsOptions, type SumsEntry, type SumsLine, type TextSource } from './sums-parse.js';
 
@@ -78,6 +79,5 @@ async function checkGroup(group: Group, opts: CheckSumsOptions): Promise<CheckOu
 
 /** ENOENT, whether raw from node:fs or wrapped by hashFile/HashPool into a DlError. */
 export function isMissingFile(error: unknown): boolean {
-  if (isDlError(error)) return error.details?.['errno'] === 'ENOENT';
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return isDlError(error) ? error.details?.['errno'] === 'ENOENT' : isNotFound(error);
 }
