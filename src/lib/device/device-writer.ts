@@ -76,7 +76,7 @@ export function deviceError(err: unknown, path: string, action: 'read' | 'write'
   });
 }
 
-function endOfDevice(path: string, offset: number): DlError {
+export function endOfDevice(path: string, offset: number): DlError {
   return new DlError(`${path} ends at offset ${offset}: the drive is smaller than the image`, {
     code: 'DL_ERR_TOO_SMALL',
     exitCode: ExitCode.IO,

@@ -1,6 +1,6 @@
 import { AlignedPool, allocAligned, DIRECT_ALIGN } from './aligned-pool.js';
 import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
-import { deviceError } from './device-writer.js';
+import { deviceError, endOfDevice } from './device-writer.js';
 import type { DeviceHandle } from './open-device.js';
 import { createXxh64Stream } from './xxh64.js';
 
@@ -70,7 +70,7 @@ async function readFully(handle: DeviceHandle, buf: Buffer, length: number, posi
     } catch (err) {
       throw deviceError(err, handle.drive.path, 'read', position + got);
     }
-    if (n === 0) throw deviceError(Object.assign(new Error('short read'), { code: 'ENOSPC' }), handle.drive.path, 'read', position + got);
+    if (n === 0) throw endOfDevice(handle.drive.path, position + got);
     got += n;
   }
 }
