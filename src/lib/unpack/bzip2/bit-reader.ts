@@ -60,10 +60,6 @@ export class BitReader {
     return ((this.read(16) << 16) | this.read(16)) >>> 0;
   }
 
-  alignToByte(): void {
-    this.bits -= this.bits % 8;
-  }
-
   /** Bytes consumed, counting whole bytes still held in the accumulator as unread. */
   get bytePos(): number {
     return this.pos - Math.floor(this.bits / 8);
