@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, link, lstat, lutimes, mkdir, rm, symlink, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -9,6 +7,7 @@ import { writeOut } from '../cli/write-text.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
 import { preparePartFile, type PartFile } from '../lib/fs/part-file.js';
+import { hashFile } from '../lib/hash/hash-file.js';
 import { extractTarget } from '../lib/stargz/extract-target.js';
 import { safeName } from '../lib/stargz/format-entry.js';
 import type { ImageEntry } from '../lib/stargz/merge-layers.js';
@@ -107,9 +106,8 @@ function fetchProgress(ctx: CommandContext, id: string, total: number) {
 async function digestOnDisk(path: string, size: number): Promise<string | undefined> {
   const stats = await lstat(path).catch(() => undefined);
   if (!stats?.isFile() || stats.size !== size) return undefined;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
+  const { digests } = await hashFile(path, ['sha256']);
+  return `sha256:${digests.sha256}`;
 }
 
 async function toDirectory(opened: OpenedImage, chosen: ImageEntry[], root: string, args: Args, ctx: CommandContext): Promise<number> {
