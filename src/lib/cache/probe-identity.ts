@@ -1,8 +1,9 @@
 import type { HttpIdentity } from '../checkpoint/source-identity.js';
 import type { DownloadOptions } from '../download/download-options.js';
+import { sourceRequest } from '../download/range-request.js';
 import { retryEmitter } from '../download/retry-events.js';
 import { identityOf } from '../download/source-check.js';
-import { contentLength, drainBody, httpRequest } from '../http/http-request.js';
+import { contentLength, drainBody } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
@@ -15,16 +16,7 @@ import { retryAsync } from '../retry/retry-async.js';
 export async function probeIdentity(opts: DownloadOptions): Promise<HttpIdentity | undefined> {
   const res = await retryAsync(
     async (signal) => {
-      const r = await httpRequest({
-        dispatcher: opts.dispatcher,
-        url: opts.url,
-        method: 'HEAD',
-        headers: { 'accept-encoding': 'identity' },
-        credentials: opts.credentials,
-        signal: signal ?? opts.signal,
-        headersTimeoutMs: opts.stallTimeoutMs,
-        stallTimeoutMs: opts.stallTimeoutMs,
-      });
+      const r = await sourceRequest(opts, opts.url, signal ?? opts.signal, undefined, 'HEAD');
       if (r.status >= 400 && r.status !== 405 && r.status !== 501) throw await statusError(r, redactUrl(opts.url));
       return r;
     },

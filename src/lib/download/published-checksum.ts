@@ -1,10 +1,11 @@
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import type { Algorithm } from '../hash/algorithms.js';
 import { parseSumsLine, UNTAGGED_BY_LENGTH } from '../hash/sums-parse.js';
-import { discardBody, drainBody, httpRequest } from '../http/http-request.js';
+import { discardBody, drainBody } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { DownloadOptions } from './download-options.js';
+import { sourceRequest } from './range-request.js';
 
 const MAX_TEXT = 1024 * 1024;
 /** Looked for beside the URL by --auto-checksum, in this order. */
@@ -39,7 +40,7 @@ export function digestFromText(text: string, fileName: string): Omit<PublishedDi
  * any 4xx: a guessed name may well be refused), a DlError for other failures.
  */
 async function fetchText(opts: DownloadOptions, url: string, probing = false): Promise<string | undefined> {
-  const res = await httpRequest({ dispatcher: opts.dispatcher, url, credentials: opts.credentials, signal: opts.signal, headersTimeoutMs: opts.stallTimeoutMs, stallTimeoutMs: opts.stallTimeoutMs });
+  const res = await sourceRequest(opts, url, opts.signal, {});
   if (res.status === 404 || res.status === 410 || (probing && res.status >= 400 && res.status < 500)) {
     await drainBody(res);
     return undefined;

@@ -1,10 +1,11 @@
 import { dispositionFileName } from '../http/content-disposition.js';
-import { discardBody, header, httpRequest } from '../http/http-request.js';
+import { discardBody, header } from '../http/http-request.js';
 import { pathInside, safeFileName, urlFileName } from '../http/safe-name.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
 import type { DownloadOptions } from './download-options.js';
+import { requestRange } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
 
 /**
@@ -16,15 +17,7 @@ import { retryEmitter } from './retry-events.js';
 export async function targetInDir(opts: DownloadOptions, dir: string): Promise<string> {
   const res = await retryAsync(
     async (signal) => {
-      const r = await httpRequest({
-        dispatcher: opts.dispatcher,
-        url: opts.url,
-        headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' },
-        credentials: opts.credentials,
-        signal: signal ?? opts.signal,
-        headersTimeoutMs: opts.stallTimeoutMs,
-        stallTimeoutMs: opts.stallTimeoutMs,
-      });
+      const r = await requestRange(opts, opts.url, signal ?? opts.signal, 0, 1);
       if (r.status >= 400 && r.status !== 416) throw await statusError(r, redactUrl(opts.url));
       return r;
     },
