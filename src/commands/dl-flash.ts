@@ -88,8 +88,8 @@ export const { run, main } = defineCommand<FlashArgs>({
 });
 
 async function list(args: Args, ctx: CommandContext): Promise<number> {
-  const drives = await listDrives();
-  const system = await findSystemDrives(drives, await readMountTables());
+  const [drives, tables] = await Promise.all([listDrives(), readMountTables()]);
+  const system = await findSystemDrives(drives, tables);
   const shown = args.all ? drives : drives.filter((d) => d.removable && !d.virtual && !system.has(d.path));
   for (const d of shown) {
     const w = usbWarning(d);
