@@ -22,9 +22,10 @@ function napiStage(DCtxClass: new () => DCtx): Stage {
     const dctx = new DCtxClass();
     let offset = 0;
     let inFrame = false;
+    // Replaced only once yielded: a call that buffers input and produces nothing reuses it.
+    let dst = Buffer.allocUnsafe(OUT_CHUNK);
     for await (const chunk of source) {
       for (let src = chunk; ; ) {
-        const dst = Buffer.allocUnsafe(OUT_CHUNK);
         let r: [number, number, number];
         try {
           r = dctx.decompressStream(dst, src);
@@ -36,7 +37,10 @@ function napiStage(DCtxClass: new () => DCtx): Stage {
         if (produced > 0 || consumed > 0) inFrame = hint !== 0;
         offset += consumed;
         src = src.subarray(consumed);
-        if (produced > 0) yield dst.subarray(0, produced);
+        if (produced > 0) {
+          yield dst.subarray(0, produced);
+          dst = Buffer.allocUnsafe(OUT_CHUNK);
+        }
         if (src.length === 0 && produced < OUT_CHUNK) break;
       }
     }
