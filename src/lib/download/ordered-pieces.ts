@@ -1,19 +1,18 @@
 import { once } from 'node:events';
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
-import { lastValueFrom, merge, mergeMap, range, tap } from 'rxjs';
 import type { HttpResponse } from '../http/http-request.js';
 import { redactText } from '../redact/redact-text.js';
 import { errorReason } from '../retry/classify-error.js';
 import { retryAsync } from '../retry/retry-async.js';
-import { pipelineObservable, type PipelineContext } from '../streams/pipeline-observable.js';
+import type { PipelineContext } from '../streams/pipeline-observable.js';
 import { networkError, shortBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
 import type { MirrorSet, Source } from './mirror-set.js';
 import { Notifier } from './notifier.js';
 import { requestRange } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
-import { linkedSignal } from './linked-signal.js';
+import { runConnections } from './run-connections.js';
 import { checkRangeAnswer } from './source-check.js';
 
 /** Most bytes held for reordering (pieces are recycled, so this is the whole budget). */
@@ -49,15 +48,6 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
   const changed = new Notifier();
   const pool = new PiecePool(piece, window + 1, handsToKernel(job.out));
   const state = { next: 0, emitted: 0, first: job.first as HttpResponse | undefined };
-  const running = new Set<Promise<void>>();
-  const linked = linkedSignal(job.opts.signal);
-  const boundary = (fn: (ctx: PipelineContext) => Promise<void>) =>
-    pipelineObservable((ctx) => {
-      const p = fn(ctx);
-      running.add(p);
-      return p;
-    }, linked.signal);
-
   const worker = async (i: number, ctx: PipelineContext): Promise<void> => {
     while (state.next < count) {
       const buf = state.next < state.emitted + window ? pool.take() : undefined;
@@ -93,11 +83,9 @@ export async function runOrdered(job: OrderedJob): Promise<void> {
     }
   };
   try {
-    const workers = range(0, n).pipe(mergeMap((i) => boundary((ctx) => worker(i, ctx)), n));
-    await lastValueFrom(merge(workers, boundary(writer)).pipe(tap((o) => o.kind === 'event' && job.opts.emit(o.event))), { defaultValue: undefined });
+    const workers = Array.from({ length: n }, (_, i) => (ctx: PipelineContext) => worker(i, ctx));
+    await runConnections([...workers, writer], job.opts.signal, job.opts.emit);
   } finally {
-    await Promise.allSettled(running);
-    linked.dispose();
     job.out.off('error', onOutError);
   }
 }

@@ -1,18 +1,17 @@
 import type { FileHandle } from 'node:fs/promises';
-import { lastValueFrom, mergeMap, range, tap } from 'rxjs';
 import type { HttpResponse } from '../http/http-request.js';
 import { redactText } from '../redact/redact-text.js';
 import { errorReason } from '../retry/classify-error.js';
 import { retryAsync } from '../retry/retry-async.js';
-import { pipelineObservable, type PipelineContext } from '../streams/pipeline-observable.js';
+import type { PipelineContext } from '../streams/pipeline-observable.js';
 import { BatchWriter, batchBytesFor } from './batch-writer.js';
 import { consumeBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
 import type { MirrorSet, Source } from './mirror-set.js';
 import { requestRange } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
+import { runConnections } from './run-connections.js';
 import type { Segment, SegmentPlan } from './segment-plan.js';
-import { linkedSignal } from './linked-signal.js';
 import { checkRangeAnswer } from './source-check.js';
 
 export interface SegmentsJob {
@@ -27,33 +26,15 @@ export interface SegmentsJob {
 }
 
 /**
- * Runs up to `segments` connections, `mergeMap(…, n)`: each takes ranges from the plan
+ * Runs `segments` connections at once: each takes ranges from the plan
  * (stealing when none is left) until everything is fetched. A segment retries on its
  * own, keeping what it got. The first failure that outlasts its retries stops the others;
  * this resolves or rejects only once every connection has stopped writing.
  */
-export async function runSegments(job: SegmentsJob): Promise<void> {
+export function runSegments(job: SegmentsJob): Promise<void> {
   const n = Math.max(1, job.opts.segments);
-  const running = new Set<Promise<void>>();
-  const linked = linkedSignal(job.opts.signal);
-  const worker = (i: number) =>
-    pipelineObservable((ctx) => {
-      const p = workerLoop(job, i, ctx);
-      running.add(p);
-      return p;
-    }, linked.signal);
-  try {
-    await lastValueFrom(
-      range(0, n).pipe(
-        mergeMap(worker, n),
-        tap((out) => out.kind === 'event' && job.opts.emit(out.event)),
-      ),
-      { defaultValue: undefined },
-    );
-  } finally {
-    await Promise.allSettled(running);
-    linked.dispose();
-  }
+  const workers = Array.from({ length: n }, (_, i) => (ctx: PipelineContext) => workerLoop(job, i, ctx));
+  return runConnections(workers, job.opts.signal, job.opts.emit);
 }
 
 async function workerLoop(job: SegmentsJob, i: number, ctx: PipelineContext): Promise<void> {
