@@ -1,6 +1,6 @@
+import { byteMeter } from '../streams/byte-meter.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { codecStage } from './codec-stage.js';
-import { countStage } from './count-stage.js';
 import { describeContent } from './describe-content.js';
 import { isCompression, type Compression, type Format } from './formats.js';
 import { limitStage } from './limit-stage.js';
@@ -48,14 +48,14 @@ function notCompressedError(head: Buffer, format: Format | null): DlError {
  * inside .tar.xz). Counts bytes in and out, and caps the output at maxSize.
  */
 export async function decodeInput(input: AsyncIterable<Buffer>, opts: DecodeOptions): Promise<Decoded> {
-  const counted = countStage(opts.counters, 'bytesIn')(input);
+  const counted = byteMeter<Buffer>((_, n) => void (opts.counters.bytesIn += n))(input);
   const first = await peekHead(counted, SNIFF_BYTES);
   const found = opts.format ?? sniffFormat(first.head);
   const compression = isCompression(found) ? found : null;
   if (!compression && !opts.force && !(opts.allowArchive && found)) throw notCompressedError(first.head, found);
   let output = compression ? codecStage(compression)(first.source, { signal: opts.signal }) : first.source;
   if (opts.maxSize !== undefined) output = limitStage(opts.maxSize)(output);
-  output = countStage(opts.counters, 'bytesOut')(output);
+  output = byteMeter<Buffer>((_, n) => void (opts.counters.bytesOut += n))(output);
   if (!compression) {
     opts.onSniffed?.(null, found);
     return { compression, inner: found, head: first.head, output };
