@@ -1,7 +1,5 @@
 import type { Algorithm, Digests } from '../hash/algorithms.js';
 import { verifyDigests } from '../hash/verify-digests.js';
-import { removeWithTemps } from '../fs/atomic-write.js';
-import { renameDurable } from '../fs/durable-rename.js';
 import type { PartFile } from '../fs/part-file.js';
 import type { EventInput } from '../events/types.js';
 import { dlGetCheckpoints } from './file-checkpoint.js';
@@ -28,9 +26,5 @@ export async function verifyAndFinalize(
     else await part.discard();
     throw err;
   }
-  if (opts.fsync) return part.finalize();
-  // PartFile.finalize without its fsync of the data: the rename is still atomic and the
-  // directory entry durable, the bytes as durable as the page cache makes them.
-  await renameDurable(part.partPath, part.target);
-  await removeWithTemps(part.checkpointPath);
+  await part.finalize({ syncData: opts.fsync });
 }

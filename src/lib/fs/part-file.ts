@@ -91,11 +91,15 @@ export class PartFile {
     }
   }
 
-  /** fsync the part, rename it to the target, fsync the directory, drop the checkpoint. */
-  async finalize(): Promise<void> {
+  /**
+   * fsync the part, rename it to the target, fsync the directory, drop the checkpoint.
+   * `syncData: false` skips the part's fsync (`--no-fsync`): the rename stays atomic and
+   * the directory entry durable, the bytes as durable as the page cache makes them.
+   */
+  async finalize(opts: { syncData?: boolean } = {}): Promise<void> {
     // Checked again: the target may have appeared during a long download.
     if (!this.overwrite) await refuseExisting(this.target);
-    await syncFile(this.partPath);
+    if (opts.syncData !== false) await syncFile(this.partPath);
     await renameDurable(this.partPath, this.target);
     await removeWithTemps(this.checkpointPath);
   }
