@@ -15,13 +15,16 @@ export default defineConfig({
   // every start (a third of a small dl-hash run), undici's ~150 CommonJS files ~80 ms
   // more for dl-get. undici's require() calls need a real require in the ESM bundle.
   // yargs too, with string-width swapped for a lite one (src/cli/string-width-lite.ts).
-  noExternal: ['rxjs', 'undici', 'yargs', 'cliui', 'wrap-ansi', 'string-width', 'strip-ansi', 'ansi-regex', 'ansi-styles', 'yargs-parser', 'y18n', 'escalade', 'get-caller-file', 'get-east-asian-width', 'emoji-regex'],
+  noExternal: ['hash-wasm', 'rxjs', 'undici', 'yargs', 'cliui', 'wrap-ansi', 'string-width', 'strip-ansi', 'ansi-regex', 'ansi-styles', 'yargs-parser', 'y18n', 'escalade', 'get-caller-file', 'get-east-asian-width', 'emoji-regex'],
   esbuildOptions(options) {
     options.alias = {
       'string-width': './src/cli/string-width-lite.ts',
       // rxjs's exports map gives `node` its CommonJS build, which cannot be tree-shaken
       // (all 220 modules, 358 KB, were bundled); its ES2015 build can.
       rxjs: './node_modules/rxjs/dist/esm/index.js',
+      // hash-wasm's `main` is a UMD file with every algorithm: Node lexed all 400 KB of it
+      // for CommonJS exports (~30 ms); its ES build lets only the three we use be bundled.
+      'hash-wasm': './node_modules/hash-wasm/dist/index.esm.js',
     };
   },
   banner: { js: "import { createRequire as __dlkitRequire } from 'node:module'; const require = __dlkitRequire(import.meta.url);" },

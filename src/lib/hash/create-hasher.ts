@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { createBLAKE3, createXXHash3, createXXHash64, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import type { Algorithm } from './algorithms.js';
 
@@ -43,29 +43,29 @@ export async function createHasher(algorithm: Algorithm, state?: Uint8Array): Pr
   }
 }
 
-const WASM = { blake3: () => createBLAKE3(256), xxh64: () => createXXHash64(), xxh3: () => createXXHash3() };
+// Every binding and hash-wasm are loaded on first use, not at startup: a sha256 run never
+// pays for them (hash-wasm alone took ~30 ms to load), and a blake3 run loads only its own
+// binding. The bindings are optional: a platform without a prebuilt binary gets hash-wasm.
+const WASM = {
+  blake3: () => import('hash-wasm').then((m) => m.createBLAKE3(256)),
+  xxh64: () => import('hash-wasm').then((m) => m.createXXHash64()),
+  xxh3: () => import('hash-wasm').then((m) => m.createXXHash3()),
+};
 
-interface NativeBindings {
-  blake3?: typeof import('@napi-rs/blake-hash').Blake3Hasher;
-  xxhash?: typeof import('@node-rs/xxhash');
-}
-let bindings: Promise<NativeBindings> | undefined;
-
-// Loaded on first use, not at startup (dl-hash --version stays fast), and optional: a
-// platform without a prebuilt binary gets hash-wasm.
-const loadBindings = (): Promise<NativeBindings> =>
-  (bindings ??= Promise.all([
-    import('@napi-rs/blake-hash').then((m) => m.Blake3Hasher, () => undefined),
-    import('@node-rs/xxhash').then((m) => m, () => undefined),
-  ]).then(([blake3, xxhash]) => ({ blake3, xxhash })));
+let blake3Binding: Promise<typeof import('@napi-rs/blake-hash').Blake3Hasher | undefined> | undefined;
+let xxhashBinding: Promise<typeof import('@node-rs/xxhash') | undefined> | undefined;
+const loadBlake3 = () =>
+  (blake3Binding ??= import('@napi-rs/blake-hash').then((m) => m.Blake3Hasher, () => undefined));
+const loadXxhash = () => (xxhashBinding ??= import('@node-rs/xxhash').then((m) => m, () => undefined));
 
 async function nativeHasher(algorithm: 'blake3' | 'xxh64' | 'xxh3'): Promise<Hasher | undefined> {
-  const { blake3, xxhash } = await loadBindings();
   if (algorithm === 'blake3') {
+    const blake3 = await loadBlake3();
     if (blake3 === undefined) return undefined;
     const h = new blake3();
     return { algorithm, update: (c) => void h.update(c), digest: () => h.digest('hex'), save: () => null };
   }
+  const xxhash = await loadXxhash();
   if (xxhash === undefined) return undefined;
   // The binding digests to a bigint; xxhsum prints it as 16 hex digits, big-endian.
   const h = algorithm === 'xxh64' ? new xxhash.Xxh64() : xxhash.xxh3.Xxh3.withSeed();
