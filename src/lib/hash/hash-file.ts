@@ -2,6 +2,7 @@ import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { abortedError, DlError, ExitCode } from '../errors/dl-error.js';
 import type { Algorithm, Digests } from './algorithms.js';
+import { hashBlake3Tree } from './blake3-tree.js';
 import { createMultiHasher, type MultiHasher } from './multi-hasher.js';
 
 /** Default read size: large reads keep syscalls and hasher calls few. */
@@ -21,6 +22,11 @@ export interface HashFileOptions {
   chunkSize?: number;
   /** Called after each chunk with the bytes hashed so far. */
   onProgress?: (bytes: number) => void;
+  /** Threads for blake3 alone on a large regular file (default: available cores); a
+   * caller already hashing files in parallel passes 1. */
+  threads?: number;
+  /** blake3-tree-worker.js, when not beside the built library (tests of the sources). */
+  treeWorkerUrl?: URL;
 }
 
 export interface FileHash {
@@ -51,6 +57,11 @@ export async function hashFile(
     file = await open(path, 'r');
     const stat = await file.stat();
     if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    if (stat.isFile() && algorithms.length === 1 && algorithms[0] === 'blake3') {
+      const { threads, signal, onProgress, treeWorkerUrl: workerUrl } = options;
+      const blake3 = await hashBlake3Tree(file.fd, stat.size, { threads, signal, onProgress, workerUrl });
+      if (blake3 !== undefined) return { path, bytes: stat.size, digests: { blake3 } };
+    }
     // A FIFO or device may block a synchronous read forever, and signals with it.
     const inCache = stat.isFile() && algorithms.every((a) => CACHE_BOUND.has(a));
     await (inCache ? readRegular : readOverlapped)(file, hasher, options);

@@ -125,18 +125,19 @@ export class HashPool {
 }
 
 /**
- * hash-worker.js of the built package. With code splitting, the module running this may be
- * bundled into a chunk at dist/, into dist/commands/ or sit at dist/lib/hash/, so look beside
- * it and under each ancestor's lib/hash/ (three levels up at most). Under the TypeScript
+ * A worker script of the built package (hash-worker.js by default). With code splitting,
+ * the module running this may be bundled into a chunk at dist/, into dist/commands/ or sit
+ * at dist/lib/hash/, so look beside it and under each ancestor's lib/hash/ (three levels
+ * up at most). Under the TypeScript
  * sources there is no .js worker: callers (tests) pass workerUrl.
  */
-export function resolveWorkerUrl(from: string = import.meta.url): URL {
+export function resolveWorkerUrl(from: string = import.meta.url, name = 'hash-worker.js'): URL {
   const here = dirname(fileURLToPath(from));
-  const candidates = [join(here, 'hash-worker.js')];
-  for (let dir = here, up = 0; up < 3; dir = dirname(dir), up++) candidates.push(join(dir, 'lib', 'hash', 'hash-worker.js'));
+  const candidates = [join(here, name)];
+  for (let dir = here, up = 0; up < 3; dir = dirname(dir), up++) candidates.push(join(dir, 'lib', 'hash', name));
   const found = candidates.find((c) => existsSync(c));
   if (found === undefined) {
-    throw new DlError(`hash worker not found beside ${here}`, {
+    throw new DlError(`${name} not found beside ${here}`, {
       code: 'DL_ERR_HASH_WORKER',
       exitCode: ExitCode.OTHER,
       hint: 'build the package (npm run build), or pass workerUrl to HashPool',

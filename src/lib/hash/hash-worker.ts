@@ -15,7 +15,7 @@ port.on('message', (request: WorkerRequest) => {
   const controller = new AbortController();
   running.set(request.id, controller);
   const { id, path, algorithms, chunkSize } = request;
-  hashFile(path, algorithms, { signal: controller.signal, chunkSize })
+  hashFile(path, algorithms, { signal: controller.signal, chunkSize, threads: 1 })
     .then(
       (result): WorkerReply => ({ id, ok: true, bytes: result.bytes, digests: result.digests }),
       (error: unknown): WorkerReply => {
