@@ -1,21 +1,24 @@
 import { BitReader, Bzip2Error, NeedInput } from './bzip2/bit-reader.js';
-import { BlockOutput } from './bzip2/block-output.js';
-import { readBlock } from './bzip2/read-block.js';
+import { readBlock, type Block } from './bzip2/read-block.js';
+import type { DecodePool } from './decode-pool.js';
+import { inOrder, started, type OrderedJob } from './in-order.js';
 import type { Stage } from './stage.js';
 import { CodecFailure } from './transform-stage.js';
 
 /**
  * Streaming bzip2 decoder (multi-stream, as bzip2 -d). The npm decoders that exist
  * either buffer everything (seek-bzip, bz2) or build output byte by byte in JS arrays
- * outside backpressure (unbzip2-stream), so this one is ours: a block is decoded once
- * its bytes are buffered, and its output is yielded in bounded chunks.
+ * outside backpressure (unbzip2-stream), so this one is ours. A block's Huffman and MTF
+ * stages are decoded here once its bytes are buffered (which also finds where the next
+ * block starts: blocks are not byte-aligned); the inverse BWT and run-length decoding,
+ * more than half the work, run on worker threads while the next blocks are read, and
+ * outputs are yielded in order.
  *
  * Stream: "BZh" level('1'..'9'), blocks (magic 0x314159265359), end of stream (magic
  * 0x177245385090, combined CRC:32), padding to a byte; further streams may follow.
  */
 const BLOCK_MAGIC = [0x314159, 0x265359] as const;
 const EOS_MAGIC = [0x177245, 0x385090] as const;
-const OUT_CHUNK = 256 * 1024;
 
 class InputWindow {
   buf: Buffer = Buffer.alloc(0);
@@ -46,34 +49,41 @@ class InputWindow {
 /** Enough bytes for any block bzip2 makes (≤ 900 kB of input each); more is waited for. */
 const BLOCK_BUDGET = 9 * 110_000 + 4096;
 
-export const bzip2Stage: Stage = async function* (source) {
-  const it = source[Symbol.asyncIterator]();
-  const w = new InputWindow(it);
-  try {
-    for (;;) {
-      await w.fill(4);
-      if (w.available === 0) return;
-      if (!w.buf.subarray(w.bit >>> 3, (w.bit >>> 3) + 3).equals(Buffer.from('BZh'))) {
-        if (w.base + (w.bit >>> 3) === 0) throw new CodecFailure(0, 'not a bzip2 stream');
-        return; // trailing garbage after a complete stream is ignored, as bzip2 -d does
-      }
-      yield* decodeStream(w);
+export function bzip2Stage(pool: DecodePool): Stage {
+  return async function* (source) {
+    const it = source[Symbol.asyncIterator]();
+    try {
+      yield* inOrder(streamJobs(new InputWindow(it), pool), 2 * pool.size + 1);
+    } catch (e) {
+      if (e instanceof Bzip2Error) throw new CodecFailure(e.offset, e.message);
+      throw e;
+    } finally {
+      await it.return?.();
     }
-  } catch (e) {
-    if (e instanceof Bzip2Error) throw new CodecFailure(e.offset, e.message);
-    throw e;
-  } finally {
-    await it.return?.();
-  }
-};
+  };
+}
 
-async function* decodeStream(w: InputWindow): AsyncGenerator<Buffer> {
+async function* streamJobs(w: InputWindow, pool: DecodePool): AsyncGenerator<OrderedJob> {
+  const spare: Uint32Array[] = [];
+  for (;;) {
+    await w.fill(4);
+    if (w.available === 0) return;
+    if (!w.buf.subarray(w.bit >>> 3, (w.bit >>> 3) + 3).equals(Buffer.from('BZh'))) {
+      if (w.base + (w.bit >>> 3) === 0) throw new CodecFailure(0, 'not a bzip2 stream');
+      return; // trailing garbage after a complete stream is ignored, as bzip2 -d does
+    }
+    yield* blockJobs(w, pool, spare);
+  }
+}
+
+/** One stream's blocks; `spare` holds block buffers handed back by finished jobs. */
+async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]): AsyncGenerator<OrderedJob> {
   const level = w.buf[(w.bit >>> 3) + 3]! - 0x30;
   if (level < 1 || level > 9) throw new Bzip2Error('bad block size in stream header', w.base + (w.bit >>> 3) + 3);
   w.bit += 32;
-  const tt = new Uint32Array(level * 100_000);
   let combined = 0;
   for (;;) {
+    const tt = spare.pop()?.subarray(0, level * 100_000) ?? new Uint32Array(900_000).subarray(0, level * 100_000);
     const unit = await readUnit(w, (r) => {
       const magic = [r.read(24), r.read(24)];
       if (magic[0] === EOS_MAGIC[0] && magic[1] === EOS_MAGIC[1]) return { crc: r.read32() };
@@ -85,14 +95,17 @@ async function* decodeStream(w: InputWindow): AsyncGenerator<Buffer> {
       w.bit = (w.bit + 7) & ~7;
       return;
     }
-    const out = new BlockOutput(tt, unit);
-    while (!out.done) {
-      const chunk = Buffer.allocUnsafe(OUT_CHUNK);
-      yield chunk.subarray(0, out.fill(chunk));
-    }
-    if (out.computedCrc !== unit.crc) throw new Bzip2Error('block CRC mismatch', w.base + (w.bit >>> 3));
     combined = (((combined << 1) | (combined >>> 31)) ^ unit.crc) >>> 0;
+    yield started(blockOutput(pool, tt, unit, w.base + (w.bit >>> 3), spare));
   }
+}
+
+async function blockOutput(pool: DecodePool, tt: Uint32Array, block: Block, end: number, spare: Uint32Array[]): Promise<Buffer> {
+  const r = await pool.run({ kind: 'bzip2', tt, block });
+  if (!r.ok) throw new Bzip2Error(r.reason, end);
+  if (r.tt) spare.push(new Uint32Array(r.tt.buffer));
+  if (r.crc !== block.crc) throw new Bzip2Error('block CRC mismatch', end);
+  return Buffer.from(r.output.buffer, r.output.byteOffset, r.output.byteLength);
 }
 
 /** Parses one unit from the window, buffering more input and retrying when it runs out. */

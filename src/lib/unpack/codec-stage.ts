@@ -1,17 +1,18 @@
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { bzip2Stage } from './bzip2-stage.js';
+import { DecodePool } from './decode-pool.js';
 import type { Compression } from './formats.js';
 import { gzipCodec } from './gzip-codec.js';
 import type { Stage } from './stage.js';
 import { CodecFailure, transformStage } from './transform-stage.js';
-import { xzStage } from './xz-stage.js';
+import { xzStage } from './xz/xz-parallel.js';
 import { zstdStage } from './zstd-stage.js';
 
-const STAGES: Record<Compression, () => Stage> = {
+const STAGES: Record<Compression, (pool: () => DecodePool) => Stage> = {
   gzip: () => transformStage(gzipCodec),
-  xz: () => xzStage,
+  xz: (pool) => xzStage(pool()),
   zstd: zstdStage,
-  bzip2: () => bzip2Stage,
+  bzip2: (pool) => bzip2Stage(pool()),
 };
 
 /** Turns a codec failure into the integrity error users see: format, offset, reason. */
@@ -25,14 +26,20 @@ function corruptInputError(format: Compression, f: CodecFailure): DlError {
   });
 }
 
-/** The decoding stage for one compression, raising DL_ERR_CORRUPT (exit 65) on bad input. */
-export function codecStage(format: Compression): Stage {
-  const inner = STAGES[format]();
+/**
+ * The decoding stage for one compression, raising DL_ERR_CORRUPT (exit 65) on bad input.
+ * xz and bzip2 decode blocks on `pool`'s workers; without one, a pool of one worker per
+ * core is made for this stage and closed when it ends.
+ */
+export function codecStage(format: Compression, pool?: DecodePool): Stage {
   return async function* (source, opts) {
+    let own: DecodePool | undefined;
     try {
-      yield* inner(source, opts);
+      yield* STAGES[format](() => pool ?? (own = new DecodePool()))(source, opts);
     } catch (e) {
       throw e instanceof CodecFailure ? corruptInputError(format, e) : e;
+    } finally {
+      await own?.close();
     }
   };
 }

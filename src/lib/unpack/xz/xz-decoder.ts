@@ -1,12 +1,11 @@
 import { createRequire } from 'node:module';
-import type { Stage } from './stage.js';
-import { CodecFailure, Pieces } from './transform-stage.js';
+import { CodecFailure, Pieces } from '../transform-stage.js';
 
 /**
- * xz through lzma-native's liblzma binding, driven synchronously a bounded piece at a
- * time: its Transform pushes all output of a written chunk at once and hops through the
- * thread pool per chunk, so neither memory nor speed held. LZMA_CONCATENATED makes
- * liblzma decode multi-stream files and the padding between streams, as `xz -dc` does.
+ * liblzma through lzma-native's binding, driven synchronously a bounded piece at a time:
+ * its Transform pushes all output of a written chunk at once and hops through the thread
+ * pool per chunk, so neither memory nor speed held. LZMA_CONCATENATED makes liblzma
+ * decode multi-stream input and the padding between streams, as `xz -dc` does.
  */
 interface NativeStream {
   streamDecoder(options: { flags: number }): void;
@@ -27,11 +26,13 @@ let lzma: LzmaNative | undefined;
 class XzDecoder {
   private out: Buffer[] = [];
   private error: Error | undefined;
-  ended = false;
   totalIn = 0;
   private readonly native: NativeStream;
 
-  constructor(lz: LzmaNative) {
+  constructor(
+    lz: LzmaNative,
+    private readonly base: number,
+  ) {
     this.native = new lz.Stream();
     this.native.streamDecoder({ flags: lz.CONCATENATED });
     this.native.setBufsize(256 * 1024);
@@ -39,7 +40,6 @@ class XzDecoder {
       if (totalIn !== null) this.totalIn = totalIn;
       if (err) this.error = err;
       else if (buf) this.out.push(buf);
-      else if (buf === null) this.ended = true;
     };
   }
 
@@ -50,7 +50,7 @@ class XzDecoder {
     this.out = [];
     if (this.error) {
       const truncated = piece === null && /no progress/i.test(this.error.message);
-      throw new CodecFailure(Math.min(this.totalIn, fedBefore), truncated ? 'unexpected end of input' : this.error.message);
+      throw new CodecFailure(this.base + Math.min(this.totalIn, fedBefore), truncated ? 'unexpected end of input' : this.error.message);
     }
     return out;
   }
@@ -60,9 +60,13 @@ class XzDecoder {
   }
 }
 
-export const xzStage: Stage = async function* (source) {
+/**
+ * Decodes .xz input (one stream or several) from `source`; failures name the offset
+ * as `base` plus the bytes of `source` liblzma had consumed.
+ */
+export async function* decodeXz(source: AsyncIterable<Buffer> | Iterable<Buffer>, base = 0): AsyncGenerator<Buffer> {
   lzma ??= createRequire(import.meta.url)('lzma-native') as LzmaNative;
-  const dec = new XzDecoder(lzma);
+  const dec = new XzDecoder(lzma, base);
   const pieces = new Pieces();
   try {
     for await (const chunk of source) {
@@ -77,4 +81,4 @@ export const xzStage: Stage = async function* (source) {
   } finally {
     dec.close();
   }
-};
+}
