@@ -24,9 +24,9 @@ import { startRegistry, type Registry } from '../../test/servers/registry.js';
 const { values: opt } = parseArgs({ options: { files: { type: 'string', default: '2000' }, mib: { type: 'string', default: '100' } } });
 const FILES = Number(opt.files);
 const MIB = Number(opt.mib);
-/** The CLIs run.mjs bundled next to this script. */
-const CLI_LS = new URL('./cli-ls.mjs', import.meta.url).pathname;
-const CLI_GET = new URL('./cli-get.mjs', import.meta.url).pathname;
+/** The built commands, as users run them (run.mjs runs from the repository root). */
+const CLI_LS = 'bin/stargz-ls.js';
+const CLI_GET = 'bin/stargz-get.js';
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -1,4 +1,5 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent } from './undici-agents.js';
 
 export interface DispatcherOptions {
   /** `--proxy URL`: every request goes through it (no_proxy still applies). */

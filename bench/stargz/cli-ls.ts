@@ -1,4 +1,0 @@
-// The stargz-ls CLI, bundled by run.mjs so timings do not depend on dist/.
-import { main } from '../../src/commands/stargz-ls.js';
-
-main();
