@@ -1,5 +1,6 @@
 import { lstat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { resolveInside } from '../archive/resolve-inside.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { isNotFound } from '../fs/fs-error.js';
 import { ancestorsOf } from './entry-name.js';
@@ -19,9 +20,8 @@ function escapeError(root: string, path: string, why: string): DlError {
  * write would follow, like tar's "cannot extract through symlink").
  */
 export async function extractTarget(root: string, path: string): Promise<string> {
-  const target = resolve(root, path);
-  const rel = relative(root, target);
-  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) throw escapeError(root, path, 'it is outside the directory');
+  const target = resolveInside(root, path);
+  if (target === null) throw escapeError(root, path, 'it is outside the directory');
   for (const dir of ancestorsOf(path)) {
     const stats = await lstat(resolve(root, dir)).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
     if (stats?.isSymbolicLink()) throw escapeError(root, path, `${dir} is a symlink`);
