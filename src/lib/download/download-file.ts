@@ -55,7 +55,8 @@ export async function downloadToFile(opts: FileDownloadOptions): Promise<Downloa
     try {
       const run = await runOpening(opts, part, opening, prior, from);
       if (run === 'restart') throw changed(opts, 'the server no longer serves the same file');
-      await verifyAndFinalize(part, run.outcome.digests, opts.expect ?? {}, { ...opts, fsync: opts.fsync ?? true });
+      const checkpointed = prior !== undefined || run.outcome.checkpointed;
+      await verifyAndFinalize(part, run.outcome.digests, opts.expect ?? {}, { ...opts, fsync: opts.fsync ?? true, checkpointed });
       const durationMs = now() - t0;
       const result = { bytes: run.outcome.total, path: opts.target, digests: run.outcome.digests, durationMs, status: run.status, fetched: run.outcome.fetched };
       opts.emit({ type: 'end', id: opts.id, ...result, ...(durationMs > 0 ? { rate: Math.round((result.fetched * 1000) / durationMs) } : {}) });

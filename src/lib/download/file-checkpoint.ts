@@ -70,6 +70,11 @@ export class CheckpointSaver {
     return this.#chain;
   }
 
+  /** True once a checkpoint has been written by this saver. */
+  get saved(): boolean {
+    return this.#lastSaved >= 0;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     await this.#chain.catch(() => undefined);

@@ -24,6 +24,8 @@ export interface RunOutcome {
   total: number;
   digests: Digests;
   fetched: number;
+  /** A checkpoint was written for the part during this run. */
+  checkpointed: boolean;
 }
 
 const algorithmsOf = (opts: DownloadOptions): Algorithm[] => Object.keys(opts.expect ?? {}) as Algorithm[];
@@ -58,9 +60,11 @@ export async function runRanged(
       await saver?.stop();
     }
     // Saved after success too: verification may still be interrupted, and a rerun then
-    // needs only a 416 and a re-hash instead of the whole transfer.
-    await saver?.save().catch(() => undefined);
-    return { total: identity.size, digests: await state.digests(), fetched: state.fetched };
+    // needs only a 416 and a re-hash instead of the whole transfer. Not for a download
+    // that ended within one checkpoint interval: fetching it again costs less than the
+    // fsyncs of a save (a batch of small files would pay them for every file).
+    if (saver?.saved) await saver.save().catch(() => undefined);
+    return { total: identity.size, digests: await state.digests(), fetched: state.fetched, checkpointed: saver?.saved ?? false };
   } catch (err) {
     await saver?.save().catch(() => undefined);
     throw err;
@@ -93,7 +97,7 @@ export async function runWhole(opts: DownloadOptions, part: PartFile, first: Htt
         const seg = { start: 0, end: length ?? Number.POSITIVE_INFINITY, received: 0 };
         await consumeBody(res.body, seg, new BatchWriter(fh, part.partPath, 0, state.written), opts.limiter, signal ?? opts.signal);
         await fh.truncate(seg.received).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
-        return { total: seg.received, digests: await state.digests(), fetched: state.fetched };
+        return { total: seg.received, digests: await state.digests(), fetched: state.fetched, checkpointed: false };
       },
       opts.retry,
       { signal: opts.signal, onRetry: retryEmitter(opts.id, opts.emit, opts.credentials?.secrets) },

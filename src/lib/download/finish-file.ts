@@ -13,7 +13,7 @@ export async function verifyAndFinalize(
   part: PartFile,
   digests: Digests,
   expect: Partial<Record<Algorithm, string>>,
-  opts: { id: string; emit: (e: EventInput) => void; keepBad?: boolean; fsync: boolean },
+  opts: { id: string; emit: (e: EventInput) => void; keepBad?: boolean; fsync: boolean; checkpointed: boolean },
 ): Promise<void> {
   for (const [algorithm, expected] of Object.entries(expect) as [Algorithm, string][]) {
     const actual = digests[algorithm] ?? '';
@@ -26,5 +26,5 @@ export async function verifyAndFinalize(
     else await part.discard();
     throw err;
   }
-  await part.finalize({ syncData: opts.fsync });
+  await part.finalize({ syncData: opts.fsync, checkpoint: opts.checkpointed });
 }

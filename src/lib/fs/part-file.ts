@@ -95,13 +95,16 @@ export class PartFile {
    * fsync the part, rename it to the target, fsync the directory, drop the checkpoint.
    * `syncData: false` skips the part's fsync (`--no-fsync`): the rename stays atomic and
    * the directory entry durable, the bytes as durable as the page cache makes them.
+   * `checkpoint: false` says no checkpoint was loaded or saved for this part, so there is
+   * nothing to remove and the directory is not scanned for a killed save's temp files
+   * (a killed save leaves a part behind, and the next load discards it with its temps).
    */
-  async finalize(opts: { syncData?: boolean } = {}): Promise<void> {
+  async finalize(opts: { syncData?: boolean; checkpoint?: boolean } = {}): Promise<void> {
     // Checked again: the target may have appeared during a long download.
     if (!this.overwrite) await refuseExisting(this.target);
     if (opts.syncData !== false) await syncFile(this.partPath);
     await renameDurable(this.partPath, this.target);
-    await removeWithTemps(this.checkpointPath);
+    if (opts.checkpoint !== false) await removeWithTemps(this.checkpointPath);
   }
 
   /** Removes the part and its checkpoint: the next attempt starts from zero. */
