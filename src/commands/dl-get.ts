@@ -7,6 +7,7 @@ import {
 } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { writeOut } from '../cli/write-text.js';
+import { promptPassword, readPasswordStdin } from '../cli/read-password.js';
 import { isBatch, loginInputs, runBatch, transferOptions, withBatchOptions, type BatchArgs } from './dl-get-batch.js';
 import { downloadToFile } from '../lib/download/download-file.js';
 import type { DownloadOptions, DownloadResult } from '../lib/download/download-options.js';
@@ -178,15 +179,9 @@ const withBearer = (args: Args, ctx: CommandContext, bearer: string) =>
 
 /** `--user U` without a password: read it from stdin (--password-stdin) or ask on a terminal. */
 async function readPassword(user: string, fromStdin: boolean, io: CommandContext['io']): Promise<string> {
-  if (!fromStdin && !io.isTTY.stdin) throw usageError(`--user ${user} has no password and stdin is not a terminal`, 'use --user USER:PASSWORD or --password-stdin');
-  if (!fromStdin) io.stderr.write(`Password for ${user}: `);
-  let text = '';
-  for await (const chunk of io.stdin) {
-    text += String(chunk);
-    if (!fromStdin && text.includes('\n')) break;
-  }
-  if (!fromStdin) io.stderr.write('\n');
-  return text.replace(/\r?\n.*$/s, '');
+  if (fromStdin) return readPasswordStdin(io.stdin);
+  if (!io.isTTY.stdin) throw usageError(`--user ${user} has no password and stdin is not a terminal`, 'use --user USER:PASSWORD or --password-stdin');
+  return promptPassword(io, `Password for ${user}: `);
 }
 
 function writeLine(ctx: CommandContext, record: object): Promise<void> {

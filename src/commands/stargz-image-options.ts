@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { withRetries, withTimeout, type RetriesArgs, type TimeoutArgs } from '../cli/common-options.js';
 import type { CommandArgs, CommandContext, PositionalArgs } from '../cli/define-command.js';
 import type { Io } from '../cli/io.js';
+import { readPasswordStdin } from '../cli/read-password.js';
 import { usageError } from '../lib/errors/dl-error.js';
 import { createDispatcher } from '../lib/http/dispatcher.js';
 import { dockerCredentials, type BasicCredentials } from '../lib/registry/docker-config.js';
@@ -33,19 +34,13 @@ export const withImageOptions = <T>(y: Argv<T>): Argv<T & ImageArgs> =>
     .option('password-stdin', { type: 'boolean', default: false, describe: 'read the password for --user from stdin' })
     .option('concurrency', { type: 'number', default: 4, requiresArg: true, describe: 'ranged reads in flight at once' }) as unknown as Argv<T & ImageArgs>;
 
-async function readStdin(ctx: CommandContext): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) parts.push(chunk as Buffer);
-  return Buffer.concat(parts).toString('utf8').replace(/\r?\n$/, '');
-}
-
 /** --user (with --password-stdin), else what `docker login` stored for the registry. */
 async function credentialSource(args: CommandArgs<ImageArgs>, ctx: CommandContext): Promise<(registry: string) => Promise<BasicCredentials | undefined>> {
   if (args.passwordStdin && args.user === undefined) throw usageError('--password-stdin needs --user', 'e.g. --user me --password-stdin < token.txt');
   if (args.user === undefined) return (registry) => dockerCredentials(registry, ctx.io.env);
   const given = userPassword(args.user);
   if (!given && !args.passwordStdin) throw usageError('--user USER needs a password', 'add --password-stdin (or give USER:PASSWORD)');
-  const basic = given ?? { user: args.user, password: await readStdin(ctx) };
+  const basic = given ?? { user: args.user, password: await readPasswordStdin(ctx.io.stdin) };
   return () => Promise.resolve(basic);
 }
 
