@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import { usageError } from '../../lib/errors/dl-error.js';
 import { stampEvent } from '../../lib/events/stamp-event.js';
 import { throttleProgress } from '../../lib/events/throttle-progress.js';
-import type { DlEvent, EventInput } from '../../lib/events/types.js';
+import type { EventInput } from '../../lib/events/types.js';
 import type { Io } from '../io.js';
 import { JsonRenderer } from './json-renderer.js';
 import { PlainRenderer } from './plain-renderer.js';
@@ -30,6 +30,14 @@ export interface ProgressSink {
   emit(e: EventInput): void;
   /** Flushes the last progress and pending lines; call once, before exiting. */
   close(): Promise<void>;
+}
+
+/** An event as emitted, with the time it was emitted (ms since the epoch). */
+interface Timed {
+  type: string;
+  id: string;
+  e: EventInput;
+  at: number;
 }
 
 /** What stderr shows: a bar, log lines, NDJSON, or only warnings and errors. */
@@ -85,12 +93,14 @@ function rendererFor(opts: ProgressOptions): ProgressRenderer {
  */
 export function createProgress(opts: ProgressOptions): ProgressSink {
   const renderer = rendererFor(opts);
-  const events = new Subject<DlEvent>();
-  events.pipe(throttleProgress()).subscribe((e) => renderer.onEvent(e));
+  // Progress comes per chunk and most of it is throttled away: only the clock is read when
+  // it is emitted; the full event (ISO time, tool) is built for the ones that pass.
+  const events = new Subject<Timed>();
+  events.pipe(throttleProgress()).subscribe(({ e, at }) => renderer.onEvent(stampEvent(opts.tool, e, () => new Date(at))));
   let closed: Promise<void> | undefined;
   return {
     emit: (e) => {
-      if (closed === undefined) events.next(stampEvent(opts.tool, e));
+      if (closed === undefined) events.next({ type: e.type, id: e.id, e, at: Date.now() });
     },
     close: () => {
       if (closed === undefined) {

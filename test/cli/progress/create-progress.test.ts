@@ -103,6 +103,8 @@ describe('createProgress', () => {
     expect(progress.length).toBeLessThanOrEqual(21);
     expect(progress[0]!.bytes).toBe(MiB);
     expect(progress.at(-1)!.bytes).toBe(2000 * MiB);
+    // A held event keeps the time it was emitted at (one MiB per ms here), not when it passed.
+    for (const e of progress) expect(Date.parse(e.time) - Date.UTC(2026, 0, 1)).toBe(e.bytes! / MiB - 1);
     expect(events.map((e) => e.type).filter((t) => t !== 'progress')).toEqual(['start', 'warn', 'end']);
     expect(events.at(-1)!.type).toBe('end');
   });
