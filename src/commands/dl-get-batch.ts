@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { text as readText } from 'node:stream/consumers';
 import type { Argv } from 'yargs';
 import type { CommandArgs, CommandContext } from '../cli/define-command.js';
@@ -9,7 +10,7 @@ import { writeOut } from '../cli/write-text.js';
 import { executeBatch } from '../lib/batch/execute-batch.js';
 import type { FetchContext, SharedDownload } from '../lib/batch/fetch-job.js';
 import { resultJson, resultLine, summaryJson, summaryLine } from '../lib/batch/format-results.js';
-import type { BatchSummary } from '../lib/batch/job-result.js';
+import type { BatchSummary, JobResult } from '../lib/batch/job-result.js';
 import { parseJobs, type JobLineProblem, type ParsedJob } from '../lib/batch/parse-jobs.js';
 import { planJobs, type BatchJob } from '../lib/batch/plan-jobs.js';
 import { parseShard } from '../lib/batch/shard.js';
@@ -51,7 +52,7 @@ type GetOptionsUsed = Pick<
   GetArgs,
   | 'dir' | 'output' | 'expect' | 'mirror' | 'header' | 'segments' | 'min-split' | 'retries' | 'retry-max-time' | 'timeout'
   | 'resume' | 'restart' | 'keep-bad' | 'limit-rate' | 'user' | 'password-stdin' | 'netrc' | 'netrc-file' | 'cookie' | 'proxy'
-  | 'insecure' | 'checksum-url' | 'auto-checksum'
+  | 'insecure' | 'checksum-url' | 'auto-checksum' | 'fsync'
 >;
 
 type Args = CommandArgs<BatchArgs & GetOptionsUsed>;
@@ -160,18 +161,39 @@ async function execute(jobs: BatchJob[], args: Args, ctx: CommandContext, store:
   const journal = historyPath === undefined ? undefined : await openHistory(historyPath);
   const metrics = args.metricsFile === undefined ? undefined : new BatchMetrics();
   const metricsFile = metrics && startMetricsFile(resolve(ctx.io.cwd, args.metricsFile!), () => metrics.families());
+  const results = resultWriter(ctx.io.stdout, (r) => (args.json ? resultJson(r) : resultLine(r, ctx.io.cwd)));
   try {
-    return await executeBatch(jobs, {
+    const summary = await executeBatch(jobs, {
       base, source: source.fetch, skipExisting: args.skipExisting, store, journal, metrics,
       concurrency: args.jobs, perHost: args.perHost, failFast: args.failFast, signal: ctx.signal, secrets: source.secrets,
       emit: (e) => ctx.progress.emit(e),
-      onResult: (r) => void ctx.io.stdout.write(args.json ? resultJson(r) : resultLine(r, ctx.io.cwd)),
+      onResult: results.write,
     });
+    await results.flushed();
+    return summary;
   } finally {
     await base.dispatcher.close();
     await journal?.close();
     await metricsFile?.close();
   }
+}
+
+/**
+ * Writes each job's result line as the job ends; flushed() waits for the last one and
+ * throws the first failed write (EPIPE: the reader went away), so no line is lost or
+ * silently dropped before the summary and the exit.
+ */
+function resultWriter(out: Writable, format: (r: JobResult) => string): { write: (r: JobResult) => void; flushed: () => Promise<void> } {
+  let failure: unknown;
+  let last = Promise.resolve();
+  return {
+    // A stream calls back in write order, so the last write settles after all others.
+    write: (r) => void (last = writeOut(out, format(r)).catch((err: unknown) => void (failure ??= err))),
+    flushed: async () => {
+      await last;
+      if (failure !== undefined) throw failure;
+    },
+  };
 }
 
 function sharedDownload(args: Args, ctx: CommandContext): SharedDownload {
@@ -182,6 +204,7 @@ function sharedDownload(args: Args, ctx: CommandContext): SharedDownload {
     resume: args.resume,
     restart: args.restart,
     keepBad: args.keepBad,
+    fsync: args.fsync,
   };
 }
 

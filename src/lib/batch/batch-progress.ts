@@ -33,13 +33,17 @@ export class BatchProgress {
     this.tick(false);
   }
 
-  /** A job is over (whatever its status): its bytes move to the finished sum. */
+  /**
+   * A job is over (whatever its status): its bytes move to the finished sum. Only the
+   * last job's end is always reported: a batch of small files ends hundreds of jobs a
+   * second, and one total line per job would cost more than the jobs.
+   */
   jobEnded(id: string, bytes: number): void {
     this.done.delete(id);
     this.totals.delete(id);
     this.finished++;
     this.finishedBytes += bytes;
-    this.tick(true);
+    this.tick(this.finished === this.jobs);
   }
 
   private tick(force: boolean): void {

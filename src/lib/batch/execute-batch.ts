@@ -12,7 +12,7 @@ import { summarize, type BatchSummary, type JobError, type JobResult } from './j
 import type { BatchJob } from './plan-jobs.js';
 import { scheduleJobs } from './schedule-jobs.js';
 
-export interface ExecuteBatchOptions extends Omit<FetchContext, 'producing'> {
+export interface ExecuteBatchOptions extends Omit<FetchContext, 'producing' | 'dirs'> {
   /** Jobs at once (`-j`). */
   concurrency: number;
   /** Jobs of one host at once (`--per-host`). */
@@ -49,7 +49,7 @@ export async function executeBatch(jobs: readonly BatchJob[], o: ExecuteBatchOpt
   const onOuterAbort = (): void => stop.abort(o.signal.reason);
   o.signal.addEventListener('abort', onOuterAbort, { once: true });
   const progress = new BatchProgress(jobs.length, o.emit, now);
-  const ctx: FetchContext = { ...o, producing: new Map() };
+  const ctx: FetchContext = { ...o, producing: new Map(), dirs: new Map() };
   const results: JobResult[] = [];
   await scheduleJobs(jobs, {
     concurrency: o.concurrency,

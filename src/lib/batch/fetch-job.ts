@@ -26,6 +26,8 @@ export interface FetchContext {
   store?: ContentStore;
   /** Content already being fetched in this batch, by dedupe key. */
   producing: Map<string, Promise<Produced>>;
+  /** Output directories made (or being made) in this batch, so each is made once. */
+  dirs: Map<string, Promise<void>>;
 }
 
 export interface Outcome {
@@ -56,9 +58,27 @@ export async function fetchJob(job: BatchJob, ctx: FetchContext, emit: FileDownl
   };
   const kept = ctx.skipExisting ? await completeOnDisk(opts) : undefined;
   if (kept) return kept;
-  // As aria2c and wget -P do: a job list may name outputs in directories not made yet.
-  await mkdir(dirname(job.target), { recursive: true }).catch((err: unknown) => Promise.reject(fsError(err, dirname(job.target), 'create')));
+  await outputDir(ctx.dirs, dirname(job.target));
   return once(ctx.producing, dedupeKey(job), opts, () => fromCacheOrNetwork(opts, ctx.store));
+}
+
+/**
+ * As aria2c and wget -P do: a job list may name outputs in directories not made yet.
+ * Made once per batch, not once per job: thousands of files share a few directories.
+ */
+function outputDir(dirs: Map<string, Promise<void>>, dir: string): Promise<void> {
+  let made = dirs.get(dir);
+  if (!made) {
+    made = mkdir(dir, { recursive: true }).then(
+      () => undefined,
+      (err: unknown) => {
+        dirs.delete(dir); // the next job tries again, and reports its own failure
+        throw fsError(err, dir, 'create');
+      },
+    );
+    dirs.set(dir, made);
+  }
+  return made;
 }
 
 const dedupeKey = (job: BatchJob): string => (job.spec.expect?.sha256 ? `sha256:${job.spec.expect.sha256}` : `url:${job.spec.url}`);

@@ -55,11 +55,11 @@ export async function openHistory(path: string): Promise<HistoryJournal> {
     throw fsError(err, path, 'create');
   }
   const batch = `${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const write = async (text: string): Promise<void> => {
+  const write = coalesced(async (text: string): Promise<void> => {
     await fh.write(text).catch((err: unknown) => {
       throw fsError(err, path, 'write');
     });
-  };
+  });
   return {
     batch,
     async begin(jobs) {
@@ -70,6 +70,30 @@ export async function openHistory(path: string): Promise<HistoryJournal> {
     },
     end: (key, status, exitCode) => write(line({ event: 'end', key, status, exitCode })),
     close: () => fh.close(),
+  };
+}
+
+/**
+ * Records that arrive while a write is in flight go out together in the next one: a
+ * batch of small files ends jobs faster than one write(2) each is worth. Whole lines
+ * only, so one write still never splits a record; each caller waits for its own write.
+ */
+function coalesced(write: (text: string) => Promise<void>): (text: string) => Promise<void> {
+  let queued: string[] = [];
+  let next: Promise<void> | undefined;
+  let tail = Promise.resolve();
+  return (text) => {
+    queued.push(text);
+    if (next === undefined) {
+      next = tail.catch(() => undefined).then(() => {
+        const batch = queued.join('');
+        queued = [];
+        next = undefined;
+        return write(batch);
+      });
+      tail = next;
+    }
+    return next;
   };
 }
 
