@@ -1,8 +1,25 @@
 {
+  # native/stream-decode.c: xz and zstd through the system's liblzma and libzstd, built when
+  # their headers are there (liblzma-dev, libzstd-dev); src/lib/unpack/native-decoder.ts.
   # native/blake3-tree.c: multi-threaded BLAKE3 for one large file (src/lib/hash/blake3-tree.ts).
   # The compression functions come from the official BLAKE3 C sources that
   # @c4312/blake3-native ships; built with node-gyp at install, optional at run time.
-  "variables": { "b3c": "<!(node -p \"require('path').relative('.', require('path').dirname(require.resolve('@c4312/blake3-native/package.json')))\")/c" },
+  "variables": {
+    "system_codecs": "<!(sh -c 'test -f /usr/include/lzma.h && test -f /usr/include/zstd.h && echo 1 || echo 0')",
+    "b3c": "<!(node -p \"require('path').relative('.', require('path').dirname(require.resolve('@c4312/blake3-native/package.json')))\")/c"
+  },
+  "conditions": [
+    ["system_codecs == 1", {
+      "targets": [
+        {
+          "target_name": "stream_decode",
+          "sources": ["native/stream-decode.c"],
+          "cflags": ["-O2"],
+          "libraries": ["-llzma", "-lzstd"]
+        }
+      ]
+    }]
+  ],
   "targets": [
     {
       "target_name": "blake3_tree",

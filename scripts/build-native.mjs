@@ -1,8 +1,13 @@
-// Builds native/blake3-tree.c (binding.gyp) at install. Optional: without a C compiler
-// dl-hash hashes blake3 on one core, so a failed build warns and the install goes on.
+// Builds the addons of binding.gyp at install. Both are optional, so a failed or partial
+// build warns and the install goes on: without native/blake3-tree.c blake3 hashes on one
+// core; without native/stream-decode.c (no liblzma-dev or libzstd-dev) xz and zstd use
+// the bundled decoders.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 const build = spawnSync('node-gyp', ['rebuild', '--loglevel=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) {
-  console.warn('dlkit: native/blake3-tree.c was not built (node-gyp failed): blake3 will hash on one core');
+  console.warn('dlkit: the native addons were not built (node-gyp failed): blake3 hashes on one core, xz and zstd use the bundled decoders');
+} else if (!existsSync('build/Release/stream_decode.node')) {
+  console.warn('dlkit: no liblzma-dev or libzstd-dev: xz and zstd use the bundled decoders (apt-get install liblzma-dev libzstd-dev, then npm rebuild dlkit)');
 }

@@ -13,7 +13,7 @@ import { preparePartFile } from '../lib/fs/part-file.js';
 import { decodeInput, type DecodeOptions } from '../lib/unpack/decode-input.js';
 import { FORMATS, type Format } from '../lib/unpack/formats.js';
 import { newCounters, type ByteCounters } from '../lib/unpack/stage.js';
-import { extractArchive, listArchive, type ArchiveSource } from '../lib/unpack/unpack-archive.js';
+import type { ArchiveSource } from '../lib/unpack/unpack-archive.js';
 
 /**
  * dl-unpack: decompress gzip, xz, zstd and bzip2 to stdout or a file (like `xz -dc`,
@@ -91,6 +91,9 @@ function validate(args: Args): string {
   return files[0] ?? '-';
 }
 
+// tar, yauzl and picomatch load only for -C and -l: plain decompression starts without them.
+const loadArchives = () => import('../lib/unpack/unpack-archive.js');
+
 interface Input extends ArchiveSource {
   id: string;
   size: number | null;
@@ -149,6 +152,7 @@ async function decompress(input: Input, decode: DecodeOptions, args: Args, ctx: 
 async function extract(input: Input, decode: DecodeOptions, args: Args, ctx: CommandContext): Promise<Record<string, unknown>> {
   const dir = resolve(ctx.io.cwd, args.directory!);
   await stat(dir).catch((e: unknown) => Promise.reject(fsError(e, dir, 'stat')));
+  const { extractArchive } = await loadArchives();
   const { decoded, result } = await extractArchive(input, decode, {
     dir,
     stripComponents: args.stripComponents,
@@ -176,6 +180,7 @@ function listLine(e: EntryInfo, json: boolean): string {
 
 async function list(input: Input, decode: DecodeOptions, args: Args, ctx: CommandContext): Promise<Record<string, unknown>> {
   const lines: string[] = [];
+  const { listArchive } = await loadArchives();
   const { decoded, result } = await listArchive(input, decode, (e) => lines.push(listLine(e, args.json)), (w) => ctx.warn(w.code, w.message, input.id));
   await pipeline(lines, ctx.io.stdout, { signal: ctx.signal });
   return { format: decoded.compression ?? decoded.inner, entries: result };

@@ -1,7 +1,5 @@
-import { existsSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readSync } from 'node:fs';
+import { findAddon, loadAddon } from '../native/find-addon.js';
 
 /** native/blake3-tree.c, built by node-gyp at install. */
 export interface Blake3Tree {
@@ -14,25 +12,10 @@ export const PIECE_SIZE = 4 << 20;
 export const CV_SIZE = 32;
 const CHUNK_SIZE = 1024;
 
-let found: { path: string; addon: Blake3Tree } | null | undefined;
+/** native/blake3-tree.c, or undefined where it was not built: blake3 then uses one core. */
+export const findBlake3Tree = (): { path: string; addon: Blake3Tree } | undefined => findAddon<Blake3Tree>('blake3_tree');
 
-/**
- * The addon and its path (for workers), or undefined where it was not built (no compiler
- * at install): then blake3 runs on one core. Looked for in build/Release of the module's
- * ancestors: the package root is one level above dist/, three above src/lib/hash/.
- */
-export function findBlake3Tree(from: string = import.meta.url): { path: string; addon: Blake3Tree } | undefined {
-  if (found === undefined) {
-    found = null;
-    for (let dir = dirname(fileURLToPath(from)), up = 0; up < 4 && found === null; dir = dirname(dir), up++) {
-      const path = join(dir, 'build', 'Release', 'blake3_tree.node');
-      if (existsSync(path)) found = { path, addon: loadBlake3Tree(path) };
-    }
-  }
-  return found ?? undefined;
-}
-
-export const loadBlake3Tree = (path: string): Blake3Tree => createRequire(import.meta.url)(path) as Blake3Tree;
+export const loadBlake3Tree = (path: string): Blake3Tree => loadAddon<Blake3Tree>(path);
 
 /**
  * Hashes pieces [first, end) of the open file `fd` (size `size`) into their chaining

@@ -3,15 +3,16 @@ import { bzip2Stage } from './bzip2-stage.js';
 import { DecodePool } from './decode-pool.js';
 import type { Compression } from './formats.js';
 import { gzipCodec } from './gzip-codec.js';
+import { nativeDecodeStage } from './native-decoder.js';
 import type { Stage } from './stage.js';
 import { CodecFailure, transformStage } from './transform-stage.js';
-import { xzStage } from './xz/xz-parallel.js';
+import { decodeXz } from './xz/xz-decoder.js';
 import { zstdStage } from './zstd-stage.js';
 
 const STAGES: Record<Compression, (pool: () => DecodePool) => Stage> = {
   gzip: () => transformStage(gzipCodec),
-  xz: (pool) => xzStage(pool()),
-  zstd: zstdStage,
+  xz: () => nativeDecodeStage('xz') ?? ((source) => decodeXz(source)),
+  zstd: () => nativeDecodeStage('zstd') ?? zstdStage(),
   bzip2: (pool) => bzip2Stage(pool()),
 };
 
@@ -28,8 +29,9 @@ function corruptInputError(format: Compression, f: CodecFailure): DlError {
 
 /**
  * The decoding stage for one compression, raising DL_ERR_CORRUPT (exit 65) on bad input.
- * xz and bzip2 decode blocks on `pool`'s workers; without one, a pool of one worker per
- * core is made for this stage and closed when it ends.
+ * bzip2 decodes blocks on `pool`'s workers; without one, a pool of one worker per core is
+ * made for this stage and closed when it ends. xz and zstd use the system's libraries
+ * (liblzma's own threads for xz) when the addon was built, else lzma-native and zstd-napi.
  */
 export function codecStage(format: Compression, pool?: DecodePool): Stage {
   return async function* (source, opts) {

@@ -1,7 +1,5 @@
 import { BlockOutput } from './bzip2/block-output.js';
 import type { Block } from './bzip2/read-block.js';
-import { CodecFailure } from './transform-stage.js';
-import { decodeXz } from './xz/xz-decoder.js';
 
 /**
  * The CPU-heavy halves of the parallel decoders, run on DecodePool's worker threads (or
@@ -9,31 +7,13 @@ import { decodeXz } from './xz/xz-decoder.js';
  * so that they move between threads without copies.
  */
 export type DecodeJob =
-  /** A self-contained single-block .xz stream and the block's uncompressed size. */
-  | { kind: 'xz'; stream: Uint8Array; size: number }
   /** A bzip2 block after Huffman/MTF decoding: inverse BWT, run-length decoding, CRC. */
-  | { kind: 'bzip2'; tt: Uint32Array; block: Block };
+  { kind: 'bzip2'; tt: Uint32Array; block: Block };
 
 export type JobResult =
   | { ok: true; output: Uint8Array; crc: number; tt?: Uint32Array }
-  /** offset: into the job's input (xz), or 0 (bzip2: the caller knows the block). */
+  /** offset: 0 (the caller knows the block). */
   | { ok: false; offset: number; reason: string };
-
-async function xzJob(stream: Uint8Array, size: number): Promise<JobResult> {
-  const output = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  try {
-    for await (const b of decodeXz([Buffer.from(stream.buffer, stream.byteOffset, stream.byteLength)])) {
-      if (at + b.length > size) return { ok: false, offset: stream.length, reason: 'block larger than its header says' };
-      output.set(b, at);
-      at += b.length;
-    }
-  } catch (e) {
-    if (e instanceof CodecFailure) return { ok: false, offset: e.offset, reason: e.reason };
-    throw e;
-  }
-  return { ok: true, output, crc: 0 };
-}
 
 const BZIP2_CHUNK = 1024 * 1024;
 
@@ -57,11 +37,11 @@ function bzip2Job(tt: Uint32Array, block: Block): JobResult {
 }
 
 export function runJob(job: DecodeJob): Promise<JobResult> {
-  return job.kind === 'xz' ? xzJob(job.stream, job.size) : Promise.resolve(bzip2Job(job.tt, job.block));
+  return Promise.resolve(bzip2Job(job.tt, job.block));
 }
 
 /** The buffers a job or result hands over to the other thread. */
 export const transfers = (x: DecodeJob | JobResult): ArrayBuffer[] =>
-  [('stream' in x ? x.stream : 'output' in x ? x.output : undefined), 'tt' in x ? x.tt : undefined]
+  ['output' in x ? x.output : undefined, 'tt' in x ? x.tt : undefined]
     .filter((v): v is Uint8Array | Uint32Array => v !== undefined)
     .map((v) => v.buffer as ArrayBuffer);

@@ -75,7 +75,7 @@ function xzBlocks(file: string): Array<[number, number]> {
     .map((f) => [Number(f[4]), Number(f[4]) + Number(f[6])]);
 }
 
-describe('parallel decoding: damage in block N is exit 65 at its offset', () => {
+describe('parallel decoding: damage in block N is exit 65, the blocks before it whole', () => {
   it.skipIf(!hasTool('xz'))('xz: a flipped byte inside the fifth block', async () => {
     sh('xz -1 -T2 --block-size=200000 -c plain > blocks.xz', tmp.dir);
     const [start, end] = xzBlocks('blocks.xz')[4]!;
@@ -83,10 +83,12 @@ describe('parallel decoding: damage in block N is exit 65 at its offset', () => 
     input[Math.floor((start + end) / 2)]! ^= 0x55;
     const { out, error } = await decodeAll(input);
     expect(error).toMatchObject({ code: 'DL_ERR_CORRUPT', exitCode: 65 });
+    // Never before the damage; liblzma's threads read ahead, so it can be past the block.
     expect(error!.offset).toBeGreaterThanOrEqual(start);
-    expect(error!.offset).toBeLessThanOrEqual(end);
-    // The four blocks before it came out whole, and nothing after it.
-    expect(out.equals(plain.subarray(0, 4 * 200_000))).toBe(true);
+    expect(error!.offset).toBeLessThanOrEqual(input.length);
+    // The four blocks before it came out whole. Like xz -dc (and gunzip before a member's
+    // CRC), bytes of the damaged block may follow before its check fails: exit 65 says so.
+    expect(out.subarray(0, 4 * 200_000).equals(plain.subarray(0, 4 * 200_000))).toBe(true);
   });
 
   it.skipIf(!hasTool('xz'))('xz: truncated in a later block, and an index that lists other blocks', async () => {

@@ -1,0 +1,65 @@
+import { availableParallelism } from 'node:os';
+import { findAddon } from '../native/find-addon.js';
+import type { Stage } from './stage.js';
+import { CodecFailure } from './transform-stage.js';
+
+/** native/stream-decode.c: liblzma and libzstd of the system. */
+interface StreamDecode {
+  open(kind: 'xz' | 'zstd', threads: number, memlimitMiB: number): object;
+  /** [input bytes used, output bytes written (good even with an error), ended, error] */
+  code(handle: object, input: Uint8Array, output: Uint8Array, finish: boolean): [number, number, boolean, string | null];
+}
+
+// 256 KiB: fresh output buffers of 1 MiB cost about twice as much (page faults, cache misses).
+const OUT_CHUNK = 256 * 1024;
+/**
+ * What liblzma's threads may hold (each a block's input and output, and its dictionary):
+ * `xz -6 -T0` blocks of 24 MiB fit two threads; the command stays under its 150 MiB.
+ */
+const XZ_THREAD_MEMORY_MIB = 48;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * xz or zstd decoded by the system's libraries, the ones `xz -dc` and `zstd -dc` run:
+ * liblzma's multi-threaded decoder for the blocks `xz -T` writes, concatenated streams and
+ * padding, multi-frame zstd and skippable frames. Undefined when the addon was not built
+ * (no liblzma-dev or libzstd-dev at install): the callers fall back to lzma-native and
+ * zstd-napi. Output comes a bounded buffer at a time, so backpressure holds.
+ */
+export function nativeDecodeStage(kind: 'xz' | 'zstd'): Stage | undefined {
+  const found = findAddon<StreamDecode>('stream_decode');
+  if (found === undefined) return undefined;
+  const { addon } = found;
+  return async function* (source) {
+    const handle = addon.open(kind, kind === 'xz' ? availableParallelism() : 1, XZ_THREAD_MEMORY_MIB);
+    let offset = 0;
+    let out = Buffer.allocUnsafe(OUT_CHUNK);
+    let failure: string | null = null;
+    // Output comes before the failure found in the same call: it is good bytes.
+    function* step(input: Uint8Array, finish: boolean): Generator<Buffer, [number, boolean]> {
+      if (failure !== null) throw new CodecFailure(offset, failure);
+      const [used, written, ended, error] = addon.code(handle, input, out, finish);
+      failure = error;
+      if (written > 0) {
+        yield out.subarray(0, written);
+        out = Buffer.allocUnsafe(OUT_CHUNK);
+      }
+      if (failure !== null) throw new CodecFailure(offset, failure);
+      offset += used;
+      return [written, ended];
+    }
+    for await (const chunk of source) {
+      for (let input: Uint8Array = chunk; input.length > 0; ) {
+        const before = offset;
+        yield* step(input, false);
+        input = input.subarray(offset - before);
+      }
+    }
+    // liblzma tells a truncated stream on the second call that makes no progress.
+    for (let ended = false, idle = 0; !ended; ) {
+      const [written, end] = yield* step(EMPTY, true);
+      ended = end;
+      if (!end && written === 0 && ++idle > 2) throw new CodecFailure(offset, 'unexpected end of input');
+    }
+  };
+}
