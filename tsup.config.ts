@@ -21,6 +21,7 @@ export default defineConfig({
   esbuildOptions(options) {
     options.alias = {
       'string-width': './src/cli/string-width-lite.ts',
+      'escalade/sync': './src/cli/no-package-lookup.ts',
       // rxjs's exports map gives `node` its CommonJS build, which cannot be tree-shaken
       // (all 220 modules, 358 KB, were bundled); its ES2015 build can.
       rxjs: './node_modules/rxjs/dist/esm/index.js',
