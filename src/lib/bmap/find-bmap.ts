@@ -25,14 +25,17 @@ export async function loadBmap(path: string): Promise<Bmap> {
   return parseBmap(text);
 }
 
-/** The first candidate map that exists beside the image, or undefined. */
+/**
+ * The first candidate map that exists beside the image, or undefined. A candidate that is
+ * there but cannot be read (a directory, no permission) fails like any unreadable input.
+ */
 export async function findBmap(imagePath: string): Promise<{ path: string; bmap: Bmap } | undefined> {
   for (const path of bmapCandidates(imagePath)) {
-    try {
-      return { path, bmap: parseBmap(await readFile(path, 'utf8')) };
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    const text = await readFile(path, 'utf8').catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw fsError(err, path, 'read');
+    });
+    if (text !== undefined) return { path, bmap: parseBmap(text) };
   }
   return undefined;
 }
