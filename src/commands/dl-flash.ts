@@ -5,6 +5,7 @@ import { askConfirmation } from '../cli/ask-confirmation.js';
 import { withResume, withYes, type CommonArgs, type ResumeArgs, type YesArgs } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { parseByteSize } from '../cli/parse-byte-size.js';
+import { writeOut } from '../cli/write-text.js';
 import { identityOfFile, type SourceIdentity } from '../lib/checkpoint/source-identity.js';
 import { blockDevicesOf } from '../lib/device/dev-number.js';
 import { formatSize, type Drive } from '../lib/device/drive.js';
@@ -96,7 +97,7 @@ async function list(args: Args, ctx: CommandContext): Promise<number> {
     if (w) ctx.warn('DL_WARN_USB_SPEED', w, d.path);
   }
   const text = args.json ? shown.map((d) => `${JSON.stringify(driveRecord(d, system))}\n`).join('') : formatDriveTable(shown, system);
-  ctx.io.stdout.write(text);
+  await writeOut(ctx.io.stdout, text);
   return ExitCode.OK;
 }
 
@@ -106,7 +107,7 @@ async function inspect(positionals: string[], args: Args, ctx: CommandContext): 
   const { source } = await openSource(sourceArg, ctx);
   try {
     const table = await partitionsOf(source);
-    ctx.io.stdout.write(args.json ? `${JSON.stringify(table)}\n` : formatPartitionTable(table));
+    await writeOut(ctx.io.stdout, args.json ? `${JSON.stringify(table)}\n` : formatPartitionTable(table));
   } finally {
     await source.close();
   }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/dl-flash.js';
 import { assertValidEvents } from '../helpers/validate-events.js';
@@ -214,5 +214,24 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     const text = await flash(['--inspect', img]);
     expect(text.stdout).toMatch(/^GPT /);
     expect(text.stdout).toContain('C12A7328-F81F-11D2-BA4B-00A0C93EC93B');
+  });
+});
+
+describe('dl-flash output', () => {
+  it('returns only once stdout has taken the whole result (a slow reader gets it all)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlk-flash-out-'));
+    try {
+      const img = join(dir, 'blank.img');
+      writeFileSync(img, Buffer.alloc(MiB));
+      const taken: Buffer[] = [];
+      // A reader that acknowledges each write 50 ms later, as a busy pipe does.
+      const slow = new Writable({ write: (chunk: Buffer, _enc, done) => void setTimeout(() => (taken.push(chunk), done()), 50) });
+      const m = memoryIo({ cwd: dir });
+      m.io.stdout = slow;
+      expect(await run(['--inspect', img, '--json'], m.io)).toBe(0);
+      expect(Buffer.concat(taken).toString()).toBe('null\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
