@@ -45,7 +45,19 @@ async function readInto(fh: FileHandle, path: string, buf: Buffer, length: numbe
   return got;
 }
 
-/** A regular file (or anything with a size that pread works on); seeks past skipped ranges. */
+/** The pieces of `ranges` inside a file of `size` bytes, at most `blockSize` each. */
+function* piecesOf(ranges: readonly ByteRange[], size: number, blockSize: number): Generator<{ position: number; length: number }> {
+  for (const [start, end] of ranges) {
+    const stop = Math.min(end, size);
+    for (let position = start; position < stop; position += blockSize) yield { position, length: Math.min(blockSize, stop - position) };
+  }
+}
+
+/**
+ * A regular file (or anything with a size that pread works on); seeks past skipped ranges.
+ * One read runs ahead: the next block is read on a libuv thread while the consumer hashes
+ * and submits the current one, instead of after it.
+ */
 export async function fileSource(path: string, name = path): Promise<ImageSource> {
   const fh = await open(path, 'r').catch((err: unknown) => {
     throw fsError(err, path, 'read');
@@ -55,17 +67,32 @@ export async function fileSource(path: string, name = path): Promise<ImageSource
     name,
     size,
     async *blocks(pool, { ranges, signal }) {
-      for (const [start, end] of ranges) {
-        for (let position = start; position < Math.min(end, size); ) {
-          const buf = await pool.acquire(signal);
-          const length = await readInto(fh, path, buf, Math.min(pool.size, end - position, size - position), position);
-          if (length === 0) {
-            pool.release(buf);
-            return;
-          }
-          yield { buf, position, length };
-          position += length;
+      const pieces = piecesOf(ranges, size, pool.size);
+      const readNext = async (): Promise<Block | undefined> => {
+        const piece = pieces.next();
+        if (piece.done) return undefined;
+        const buf = await pool.acquire(signal);
+        const length = await readInto(fh, path, buf, piece.value.length, piece.value.position).catch((err: unknown) => {
+          pool.release(buf);
+          throw err;
+        });
+        return { buf, position: piece.value.position, length };
+      };
+      let ahead: Promise<Block | undefined> | undefined = readNext();
+      try {
+        while (ahead) {
+          const block = await ahead;
+          ahead = undefined;
+          if (block === undefined) return;
+          // The file ended early (it shrank): what was read is all there is.
+          if (block.length === 0) return pool.release(block.buf);
+          ahead = readNext();
+          ahead.catch(() => undefined); // awaited below or in finally; the consumer may stop first
+          yield block;
         }
+      } finally {
+        const left = await ahead?.catch(() => undefined);
+        if (left) pool.release(left.buf);
       }
     },
     async readAt(offset, length) {
