@@ -9,12 +9,15 @@
 //
 // Full: 1 GiB per run, 5 runs each. --quick: 256 MiB, 3 runs. Targets live in --dir
 // (default /tmp); the loop device is attached with --direct-io=on, so it writes through to
-// the disk like the file does, and detached at the end. --ours replaces
-// `node bin/dl-bench.js` (run `npm run build` first).
+// the disk like the file does, and detached at the end. dl-bench is built from src/ as
+// `npm run build` builds it (../dl-flash/build-command.mjs); --ours "CMD" runs another.
+// The load average is printed before and after.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildCommand } from '../dl-flash/build-command.mjs';
 
 const MiB = 1 << 20;
 const { values: opt } = parseArgs({
@@ -23,12 +26,13 @@ const { values: opt } = parseArgs({
     runs: { type: 'string' },
     size: { type: 'string' },
     dir: { type: 'string', default: '/tmp' },
-    ours: { type: 'string', default: 'node bin/dl-bench.js' },
+    ours: { type: 'string' },
   },
 });
 const size = opt.size ?? (opt.quick ? '256M' : '1G');
 const runs = Number(opt.runs ?? (opt.quick ? 3 : 5));
-const ours = opt.ours.split(' ');
+const ours = (opt.ours ?? (await buildCommand(resolve(import.meta.dirname, '../..'), 'dl-bench'))).split(' ');
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const TOLERANCE = 0.15;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -80,6 +84,7 @@ const file = makeFile(join(opt.dir, 'dlkit-bench-file.img'));
 const backing = makeFile(join(opt.dir, 'dlkit-bench-loop.img'));
 const loop = execFileSync('losetup', ['-f', '--show', '--direct-io=on', backing], { encoding: 'utf8' }).trim();
 let ok = false;
+console.log(`load average ${load()}`);
 try {
   ok = [compare('file', file), compare('loop device', loop)].every(Boolean);
 } finally {
@@ -87,4 +92,5 @@ try {
   rmSync(file, { force: true });
   rmSync(backing, { force: true });
 }
+console.log(`load average ${load()}`);
 process.exitCode = ok ? 0 : 1;

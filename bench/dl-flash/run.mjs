@@ -4,17 +4,22 @@
 //   verify: dl-flash's read-back phase (timed from its events) vs dd iflag=direct of the same range
 //   bmap:   dl-flash --bmap on a sparse image  vs  bmaptool copy (both verify their ranges)
 // Alternating who goes first, median of the runs, `ratio dlkit/peer = X` (throughput
-// ours/theirs, > 1 is faster). dl-flash is bundled from src/ with esbuild (or --ours CMD).
+// ours/theirs, > 1 is faster), with the CPU time (user + system) of each side beside it:
+// on a shared machine it moves less than wall time. dl-flash is built from src/ as
+// `npm run build` builds it (build-command.mjs), or --ours CMD. Each pair runs once
+// unmeasured first: the first writes after attaching a loop device can take 4× longer.
+// The load average is printed before and after.
 //
 //   node bench/dl-flash/run.mjs [--quick] [--runs N] [--only write,verify,bmap] [--ours CMD]
 //
 // Full: 2 GiB image, 5 runs. --quick: 256 MiB, 3 runs. Files under /tmp/dlkit-bench-flash-<size>m/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { buildCommand } from './build-command.mjs';
 
 const MiB = 1 << 20;
 const REPO = resolve(import.meta.dirname, '../..');
@@ -26,26 +31,21 @@ const runs = Number(opt.runs ?? (opt.quick ? 3 : 5));
 const only = new Set((opt.only ?? 'write,verify,bmap').split(','));
 const dir = `/tmp/dlkit-bench-flash-${size / MiB}m`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const TIMES = join(tmpdir(), `dlkit-bench-flash-${process.pid}.time`);
+/** Runs a shell command; `cpu` is its CPU seconds (user + system, children included). */
 const sh = (cmd) => {
-  const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8', maxBuffer: 256 * MiB });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', TIMES, 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 256 * MiB });
   if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
-  return r;
+  const [user, system] = readFileSync(TIMES, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return { ...r, cpu: user + system };
 };
-const seconds = (fn) => {
+/** Wall and CPU seconds of one run; `phase` when the command timed its own phase. */
+const timed = (fn) => {
   const t = performance.now();
-  const phase = fn(); // a number: the command timed its own phase
-  return typeof phase === 'number' ? phase : (performance.now() - t) / 1000;
+  const { cpu, phase } = fn();
+  return { wall: phase ?? (performance.now() - t) / 1000, cpu };
 };
-
-/** Bundled like tsup builds bin/dl-flash.js: split, so what is imported on demand loads on demand. */
-async function oursCommand() {
-  if (opt.ours) return opt.ours;
-  const out = join(REPO, 'tmp', 'bench-dl-flash');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'entry.ts'), `import { main } from ${JSON.stringify(join(REPO, 'src/commands/dl-flash.ts'))};\nmain();\n`);
-  await build({ entryPoints: { 'dl-flash': join(out, 'entry.ts') }, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outdir: out, logLevel: 'error' });
-  return `${process.execPath} ${join(out, 'dl-flash.mjs')}`;
-}
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function file(name, make) {
   const path = join(dir, name);
@@ -80,58 +80,68 @@ function withLoop(fn) {
   }
 }
 
-function report(name, bytes, oursS, peerS, peer, target) {
+function report(name, bytes, ours, peer, peerName, target) {
   const rate = (s) => `${(bytes / s / 1e6).toFixed(0)} MB/s`;
-  const ratio = peerS / oursS;
-  console.log(`${name.padEnd(7)} ${(bytes / MiB).toFixed(0)} MiB: dlkit ${rate(oursS)}, ${peer} ${rate(peerS)}, ratio dlkit/peer = ${ratio.toFixed(2)} (target ${target})`);
+  const cpu = ours.cpu === undefined || peer.cpu === undefined ? '' : ` (CPU ${ours.cpu.toFixed(2)} s vs ${peer.cpu.toFixed(2)} s)`;
+  console.log(`${name.padEnd(7)} ${(bytes / MiB).toFixed(0)} MiB: dlkit ${rate(ours.wall)}, ${peerName} ${rate(peer.wall)}, ratio dlkit/peer = ${(peer.wall / ours.wall).toFixed(2)} (target ${target})${cpu}`);
 }
 
-/** Alternates the two, `runs` times each; returns the median seconds of each. */
+/** One unmeasured run each, then alternates the two `runs` times; the median wall and CPU seconds of each. */
 function alternate(a, b) {
+  a();
+  b();
   const ta = [];
   const tb = [];
   for (let i = 0; i < runs; i++) {
-    if (i % 2 === 0) ta.push(seconds(a)), tb.push(seconds(b));
-    else tb.push(seconds(b)), ta.push(seconds(a));
+    if (i % 2 === 0) ta.push(timed(a)), tb.push(timed(b));
+    else tb.push(timed(b)), ta.push(timed(a));
   }
-  return [median(ta), median(tb)];
+  // A phase timed from events has no CPU time of its own: only wall time is compared.
+  const medians = (ts) => ({ wall: median(ts.map((t) => t.wall)), cpu: ts[0].cpu === undefined ? undefined : median(ts.map((t) => t.cpu)) });
+  return [medians(ta), medians(tb)];
 }
 
-/** Runs a write with events; returns the seconds from its start event to its last end event. */
-function writePhase(ours, img, loop) {
+const eventsOf = (r) => r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+
+/** A write with events: the whole run, and its engine time (start event to the last end event). */
+function writeRun(ours, img, loop) {
   const r = sh(`${ours} ${img} ${loop} --yes --force --no-verify --progress json 2>&1 >/dev/null`);
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const events = eventsOf(r);
   const start = events.find((e) => e.type === 'start');
   const end = events.filter((e) => e.type === 'end').at(-1);
-  return (Date.parse(end.time) - Date.parse(start.time)) / 1000;
+  return { cpu: r.cpu, engine: (Date.parse(end.time) - Date.parse(start.time)) / 1000 };
 }
 
 /** Seconds of dl-flash's verify phase: first verify-phase progress event to the verify event. */
 function verifyPhase(ours, img, loop) {
   const r = sh(`${ours} ${img} ${loop} --yes --force --progress json 2>&1 >/dev/null`);
-  const events = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const events = eventsOf(r);
   const first = events.find((e) => e.type === 'progress' && e.phase === 'verify');
   const done = events.find((e) => e.type === 'verify');
   if (!first || !done?.ok) throw new Error(`no verify phase: ${r.stdout.slice(-500)}`);
-  return (Date.parse(done.time) - Date.parse(first.time)) / 1000;
+  return { phase: (Date.parse(done.time) - Date.parse(first.time)) / 1000 };
 }
 
 mkdirSync(dir, { recursive: true });
-const ours = await oursCommand();
-console.log(`dl-flash bench: ${size / MiB} MiB, ${runs} runs, median, loop device over ${dir}/target.img`);
+const ours = opt.ours ?? (await buildCommand(REPO, 'dl-flash'));
+console.log(`dl-flash bench: ${size / MiB} MiB, ${runs} runs, median, loop device over ${dir}/target.img; load average ${load()}`);
 if (only.has('write') || only.has('verify')) {
   const img = image();
   sh(`cat ${img} > /dev/null`); // page cache: both read the source from memory
   withLoop((loop) => {
     if (only.has('write')) {
-      const phases = [];
+      const engine = [];
       const [o, p] = alternate(
-        () => void phases.push(writePhase(ours, img, loop)),
+        () => {
+          const r = writeRun(ours, img, loop);
+          engine.push(r.engine);
+          return r;
+        },
         () => sh(`dd if=${img} of=${loop} bs=4M oflag=direct conv=fsync status=none`),
       );
       report('write', size, o, p, 'dd bs=4M oflag=direct conv=fsync', '≥ 1.0');
       // The same runs without dl-flash's process start (node, module loading, lsblk): start → end events.
-      report('write*', size, median(phases), p, 'dd (whole process)', 'engine only');
+      report('write*', size, { wall: median(engine.slice(1)) }, p, 'dd (whole process)', 'engine only');
     }
     if (only.has('verify')) {
       const [o, p] = alternate(
@@ -153,3 +163,4 @@ if (only.has('bmap')) {
     report('bmap', size, o, p, 'bmaptool copy', '≥ 1.0');
   });
 }
+console.log(`load average ${load()}`);
