@@ -190,6 +190,29 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     expect(second.events.find((e) => e.type === 'verify')).toMatchObject({ ok: true });
   });
 
+  it('a file written with --no-verify is not hashed; resumed with verify, its prefix is digested from the file and the whole image verified', async () => {
+    const [t, whole, plain] = [target(), target(), target()];
+    const unhashed = await flash(['image.img', plain.path, '--yes', '--force', '--no-verify']);
+    expect(unhashed.code).toBe(0);
+    expect(unhashed.events.at(-1)).not.toHaveProperty('digest');
+    const controller = new AbortController();
+    const state = join(dir, 'state', 'dlkit', 'dl-flash');
+    const watch = setInterval(() => {
+      if (existsSync(state) && execFileSync('ls', [state], { encoding: 'utf8' }).includes('.json')) controller.abort();
+    }, 20);
+    const first = await flash(['image.img', t.path, '--yes', '--force', '--no-verify', '--limit-rate', '4M', '--block-size', '1M'], { signal: controller.signal });
+    clearInterval(watch);
+    expect(first.code).toBe(130);
+    expect(execFileSync('sh', ['-c', `cat ${state}/*.json`], { encoding: 'utf8' })).not.toContain('"digests"');
+    const second = await flash(['image.img', t.path, '--yes', '--force']);
+    expect(second.code).toBe(0);
+    expect(second.events.find((e) => e.type === 'start')?.resumedFrom).toBeGreaterThan(0);
+    expect(second.events.find((e) => e.type === 'verify')).toMatchObject({ ok: true });
+    expect(holdsImage(t)).toBe(true);
+    const fresh = await flash(['image.img', whole.path, '--yes', '--force']);
+    expect(second.events.at(-1)?.digest).toBe(fresh.events.at(-1)?.digest);
+  });
+
   it('--list shows removable drives only; --all --json shows loop devices with their facts', async () => {
     const t = target();
     const plain = await flash(['--list']);

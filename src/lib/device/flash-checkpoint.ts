@@ -15,8 +15,11 @@ export interface FlashState {
   /** The image's size when known. */
   size: number | null;
   blockSize: number;
-  /** Base64 of the 8-byte xxh64 digest of every block below position. */
-  digests: string;
+  /**
+   * Base64 of the 8-byte xxh64 digest of every block below position; absent when the run
+   * took none (a file written with --no-verify).
+   */
+  digests?: string;
 }
 
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -28,9 +31,11 @@ function validateState(x: unknown): FlashState {
   if (devices.some((d) => d.type !== 'device')) throw new TypeError('a device identity is not one');
   if (!isCount(s.position) || !isCount(s.blockSize) || s.blockSize === 0) throw new TypeError('bad position or block size');
   if (s.size !== null && !isCount(s.size)) throw new TypeError('bad size');
-  if (typeof s.digests !== 'string') throw new TypeError('no digests');
+  const state = { devices: devices as DeviceIdentity[], position: s.position, size: s.size, blockSize: s.blockSize };
+  if (s.digests === undefined) return state;
+  if (typeof s.digests !== 'string') throw new TypeError('digests are not a string');
   if (Buffer.from(s.digests, 'base64').length !== Math.floor(s.position / s.blockSize) * 8) throw new TypeError('digests do not cover the position');
-  return { devices: devices as DeviceIdentity[], position: s.position, size: s.size, blockSize: s.blockSize, digests: s.digests };
+  return { ...state, digests: s.digests };
 }
 
 export const flashCheckpointStore: CheckpointStore<FlashState> = createCheckpointStore({ kind: 'dl-flash', version: 1, validateState });

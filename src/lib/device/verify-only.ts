@@ -5,11 +5,11 @@ import type { ImageSource } from './image-source.js';
 import type { DeviceHandle } from './open-device.js';
 import { verifyDrives } from './verify-drives.js';
 
-/** The block digests of a whole source, read once in order. */
-export async function digestSource(source: ImageSource, signal?: AbortSignal): Promise<BlockDigests> {
+/** The block digests of a source's first `end` bytes (all of it by default), read once in order. */
+export async function digestSource(source: ImageSource, signal?: AbortSignal, end = Infinity): Promise<BlockDigests> {
   const digests = await BlockDigests.create();
   const pool = new AlignedPool(2, 4 << 20);
-  for await (const { buf, length } of source.blocks(pool, { ranges: [[0, Infinity]], ...(signal ? { signal } : {}) })) {
+  for await (const { buf, length } of source.blocks(pool, { ranges: [[0, end]], ...(signal ? { signal } : {}) })) {
     digests.add(buf.subarray(0, length));
     pool.release(buf);
   }
