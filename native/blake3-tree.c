@@ -3,10 +3,10 @@
 // root is the same tree over those. Compression comes from the official C implementation
 // (its SIMD hash_many); what this file adds is only the tree shape of the BLAKE3 spec:
 // nodes are paired level by level and an odd last node is carried up unchanged.
-#include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
 #include "blake3_impl.h"
+#include "napi-args.h"
 
 #define CV_LEN 32
 
@@ -45,17 +45,19 @@ static void reduce(uint8_t *cvs, size_t n, uint8_t *tmp, const uint8_t **ptrs, u
   }
 }
 
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_type_error(env, NULL, message);
-  return NULL;
-}
-
-static int bytes_arg(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
-  return type == napi_uint8_array;
+// Reduces n chaining values (left as they are) into out; 0 when out of memory.
+static int reduce_to(const uint8_t *cvs, size_t n, uint8_t last_flags, uint8_t out[CV_LEN]) {
+  uint8_t *work = malloc(n * CV_LEN + (n / 2 + 1) * CV_LEN);
+  const uint8_t **ptrs = malloc((n / 2 + 1) * sizeof *ptrs);
+  int ok = work != NULL && ptrs != NULL;
+  if (ok) {
+    memcpy(work, cvs, n * CV_LEN);
+    reduce(work, n, work + n * CV_LEN, ptrs, last_flags);
+    memcpy(out, work, CV_LEN);
+  }
+  free(work);
+  free(ptrs);
+  return ok;
 }
 
 // subtreeCv(data, firstChunk, out): the non-root chaining value of `data` as the subtree
@@ -69,25 +71,22 @@ static napi_value subtree_cv(napi_env env, napi_callback_info info) {
   double first;
   if (argc < 3 || !bytes_arg(env, argv[0], &data, &len) || napi_get_value_double(env, argv[1], &first) != napi_ok ||
       !bytes_arg(env, argv[2], &out, &out_len) || out_len < CV_LEN)
-    return fail(env, "subtreeCv(data: Uint8Array, firstChunk: number, out: Uint8Array(32))");
+    return throw_error(env, "ERR_INVALID_ARG", "subtreeCv(data: Uint8Array, firstChunk: number, out: Uint8Array(32))");
   size_t full = len / BLAKE3_CHUNK_LEN, tail = len % BLAKE3_CHUNK_LEN;
   size_t n = full + (tail > 0 || full == 0);
-  uint8_t *cvs = malloc(n * CV_LEN + (n / 2 + 1) * CV_LEN);
-  const uint8_t **ptrs = malloc((full > n / 2 + 1 ? full : n / 2 + 1) * sizeof *ptrs);
-  if (cvs == NULL || ptrs == NULL) {
-    free(cvs);
-    free(ptrs);
-    return fail(env, "out of memory");
+  uint8_t *cvs = malloc(n * CV_LEN);
+  const uint8_t **ptrs = malloc((full > 0 ? full : 1) * sizeof *ptrs);
+  int ok = cvs != NULL && ptrs != NULL;
+  if (ok) {
+    for (size_t i = 0; i < full; i++) ptrs[i] = data + i * BLAKE3_CHUNK_LEN;
+    uint64_t counter = (uint64_t)first;
+    blake3_hash_many(ptrs, full, BLAKE3_CHUNK_LEN / BLAKE3_BLOCK_LEN, IV, counter, true, 0, CHUNK_START, CHUNK_END, cvs);
+    if (n > full) partial_chunk_cv(data + full * BLAKE3_CHUNK_LEN, tail, counter + full, cvs + full * CV_LEN);
+    ok = reduce_to(cvs, n, 0, out);
   }
-  for (size_t i = 0; i < full; i++) ptrs[i] = data + i * BLAKE3_CHUNK_LEN;
-  uint64_t counter = (uint64_t)first;
-  blake3_hash_many(ptrs, full, BLAKE3_CHUNK_LEN / BLAKE3_BLOCK_LEN, IV, counter, true, 0, CHUNK_START, CHUNK_END, cvs);
-  if (n > full) partial_chunk_cv(data + full * BLAKE3_CHUNK_LEN, tail, counter + full, cvs + full * CV_LEN);
-  reduce(cvs, n, cvs + n * CV_LEN, ptrs, 0);
-  memcpy(out, cvs, CV_LEN);
   free(cvs);
   free(ptrs);
-  return NULL;
+  return ok ? NULL : throw_error(env, "ENOMEM", "out of memory");
 }
 
 // rootHash(cvs, out): the BLAKE3 hash of an input whose pieces, in order, have the given
@@ -100,21 +99,8 @@ static napi_value root_hash(napi_env env, napi_callback_info info) {
   size_t len, out_len;
   if (argc < 2 || !bytes_arg(env, argv[0], &cvs, &len) || !bytes_arg(env, argv[1], &out, &out_len) ||
       len < 2 * CV_LEN || len % CV_LEN != 0 || out_len < CV_LEN)
-    return fail(env, "rootHash(cvs: Uint8Array(32 * n), n >= 2, out: Uint8Array(32))");
-  size_t n = len / CV_LEN;
-  uint8_t *work = malloc(len + (n / 2 + 1) * CV_LEN);
-  const uint8_t **ptrs = malloc((n / 2 + 1) * sizeof *ptrs);
-  if (work == NULL || ptrs == NULL) {
-    free(work);
-    free(ptrs);
-    return fail(env, "out of memory");
-  }
-  memcpy(work, cvs, len);
-  reduce(work, n, work + len, ptrs, ROOT);
-  memcpy(out, work, CV_LEN);
-  free(work);
-  free(ptrs);
-  return NULL;
+    return throw_error(env, "ERR_INVALID_ARG", "rootHash(cvs: Uint8Array(32 * n), n >= 2, out: Uint8Array(32))");
+  return reduce_to(cvs, len / CV_LEN, ROOT, out) ? NULL : throw_error(env, "ENOMEM", "out of memory");
 }
 
 NAPI_MODULE_INIT() {

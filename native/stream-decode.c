@@ -3,10 +3,10 @@
 // speed, and has no multi-threaded decoder). Each call decodes into a buffer the caller
 // owns, so JavaScript keeps backpressure: no more output exists than it asked for.
 #include <lzma.h>
-#include <node_api.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
+#include "napi-args.h"
 
 enum kind { XZ, ZSTD };
 
@@ -17,11 +17,6 @@ typedef struct {
   size_t zstd_hint;  // what ZSTD_decompressStream last returned: 0 between frames
   int ended;
 } decoder;
-
-static napi_value throw_error(napi_env env, const char *code, const char *message) {
-  napi_throw_error(env, code, message);
-  return NULL;
-}
 
 static const char *xz_message(lzma_ret ret) {
   switch (ret) {
@@ -89,14 +84,6 @@ static napi_value open_decoder(napi_env env, napi_callback_info info) {
   napi_value handle;
   napi_create_external(env, d, finalize, NULL, &handle);
   return handle;
-}
-
-static int bytes_arg(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, (void **)data, &buffer, &offset) != napi_ok) return 0;
-  return type == napi_uint8_array;
 }
 
 // code(handle, input, output, finish): [input bytes used, output bytes written, ended,
