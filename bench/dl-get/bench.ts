@@ -7,7 +7,8 @@
  *   B. nginx `limit_rate 20m` per connection (1 GiB; --quick 256 MiB): `-s 16 -k 1M` vs
  *      `aria2c -x16 -s16 -k1M`, target ≥ 1.0.
  *   C. peak RSS (VmHWM) of dl-get for B to a file and to stdout into a reader taking
- *      20 MB/s, target < 150 MiB.
+ *      20 MB/s, target < 150 MiB (A and B also print each tool's peak RSS and CPU time,
+ *      user + system, from /usr/bin/time: less noisy than wall time on a shared machine).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
@@ -47,15 +48,28 @@ async function sha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-function timeRun(cmd: string[]): number {
+interface Run {
+  wall: number;
+  /** user + system CPU seconds, and peak RSS in MiB, from /usr/bin/time (NaN without it). */
+  cpu: number;
+  rssMiB: number;
+}
+
+const TIME = '/usr/bin/time';
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+function timeRun(cmd: string[]): Run {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir);
   spawnSync('sync');
+  const usage = `${outDir}-time.txt`;
+  const timed = existsSync(TIME) ? [TIME, '-o', usage, '-f', '%U %S %M', ...cmd] : cmd;
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const r = spawnSync(timed[0]!, timed.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return seconds;
+  const [user, sys, kib] = existsSync(TIME) ? readFileSync(usage, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [NaN, NaN, NaN];
+  return { wall, cpu: user! + sys!, rssMiB: kib! / 1024 };
 }
 
 /** Runs our variants and the peers alternately (rotating who goes first), then prints medians and ratios. */
@@ -63,22 +77,26 @@ function compare(label: string, size: number, variants: Record<string, string[]>
   const names = Object.keys(peers).filter((p) => have(peers[p]![0]!));
   const cmds: Record<string, string[]> = { ...variants, ...Object.fromEntries(names.map((n) => [n, peers[n]!])) };
   const order = Object.keys(cmds);
-  const times: Record<string, number[]> = Object.fromEntries(order.map((n) => [n, []]));
+  const runsOf: Record<string, Run[]> = Object.fromEntries(order.map((n) => [n, []]));
+  const loadBefore = load();
   for (let i = 0; i < runs; i++) {
     for (let j = 0; j < order.length; j++) {
       const who = order[(i + j) % order.length]!;
-      times[who]!.push(timeRun(cmds[who]!));
+      runsOf[who]!.push(timeRun(cmds[who]!));
     }
   }
-  const rate = (s: number): string => `${Math.round(size / 1e6 / s)} MB/s`;
-  console.log(`${label} (median of ${runs})`);
+  const wall = (n: string): number => median(runsOf[n]!.map((r) => r.wall));
+  const stats = (n: string): string => {
+    const rs = runsOf[n]!;
+    const rate = `${Math.round(size / 1e6 / wall(n))} MB/s`.padStart(10);
+    return `${rate}  cpu ${median(rs.map((r) => r.cpu)).toFixed(2)} s  peak RSS ${Math.max(...rs.map((r) => r.rssMiB)).toFixed(0)} MiB`;
+  };
+  console.log(`${label} (median of ${runs}; load average ${loadBefore} before, ${load()} after)`);
   for (const [v, cmd] of Object.entries(variants)) {
-    const o = median(times[v]!);
-    console.log(`  ${v}: ${rate(o)}   [${cmd.slice(ours.length).join(' ')}]`);
+    console.log(`  ${v.padEnd(18)} ${stats(v)}   [${cmd.slice(ours.length).join(' ')}]`);
     for (const n of names) {
-      const p = median(times[n]!);
-      const ratio = p / o;
-      console.log(`    vs ${n.padEnd(12)} ${rate(p).padStart(10)}  ratio dlkit/peer = ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'ok' : 'BELOW'}`);
+      const ratio = wall(n) / wall(v);
+      console.log(`    vs ${n.padEnd(12)} ${stats(n)}  ratio dlkit/peer = ${ratio.toFixed(2)} (target ≥ ${target}) ${ratio >= target ? 'ok' : 'BELOW'}`);
     }
   }
   for (const n of Object.keys(peers).filter((p) => !names.includes(p))) console.log(`  vs ${n}: skipped (${peers[n]![0]} not installed)`);
@@ -150,4 +168,5 @@ try {
 } finally {
   await nginx.stop();
   rmSync(outDir, { recursive: true, force: true });
+  rmSync(`${outDir}-time.txt`, { force: true });
 }
