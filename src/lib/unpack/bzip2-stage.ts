@@ -1,7 +1,8 @@
 import { BitReader, Bzip2Error, NeedInput } from './bzip2/bit-reader.js';
 import { readBlock, type Block } from './bzip2/read-block.js';
 import type { DecodePool } from './decode-pool.js';
-import { inOrder, started, type OrderedJob } from './in-order.js';
+import type { JobResult } from './decode-jobs.js';
+import { inOrder, started } from './in-order.js';
 import type { Stage } from './stage.js';
 import { CodecFailure } from './transform-stage.js';
 
@@ -21,10 +22,16 @@ const BLOCK_MAGIC = [0x314159, 0x265359] as const;
 const EOS_MAGIC = [0x177245, 0x385090] as const;
 
 class InputWindow {
+  /** The unread input (from bit `bit` of its first byte on): the front of `store`. */
   buf: Buffer = Buffer.alloc(0);
   base = 0;
   bit = 0;
   eof = false;
+  /**
+   * Reused for every block: concatenating a fresh window per block made about a megabyte
+   * of garbage per block, which V8 frees only at its next collection (RSS).
+   */
+  private store = Buffer.allocUnsafeSlow(0);
   constructor(private readonly it: AsyncIterator<Buffer>) {}
 
   get available(): number {
@@ -33,16 +40,23 @@ class InputWindow {
 
   /** Buffers at least `want` unread bytes, or all there is. */
   async fill(want: number): Promise<void> {
-    const parts = [this.buf.subarray(this.bit >>> 3)];
-    let have = parts[0]!.length;
+    const unread = this.buf.subarray(this.bit >>> 3);
+    if (this.store.length < Math.max(want, unread.length)) this.store = Buffer.concat([unread], Math.max(want, 2 * this.store.length));
+    else unread.copy(this.store);
+    this.base += this.bit >>> 3;
+    this.bit &= 7;
+    let have = unread.length;
     while (have < want && !this.eof) {
       const r = await this.it.next();
       if (r.done) this.eof = true;
-      else (parts.push(r.value), (have += r.value.length));
+      else have = this.append(r.value, have);
     }
-    this.base += this.bit >>> 3;
-    this.bit &= 7;
-    this.buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    this.buf = this.store.subarray(0, have);
+  }
+
+  private append(chunk: Buffer, have: number): number {
+    if (have + chunk.length > this.store.length) this.store = Buffer.concat([this.store.subarray(0, have)], 2 * (have + chunk.length));
+    return have + chunk.copy(this.store, have);
   }
 }
 
@@ -63,7 +77,7 @@ export function bzip2Stage(pool: DecodePool): Stage {
   };
 }
 
-async function* streamJobs(w: InputWindow, pool: DecodePool): AsyncGenerator<OrderedJob> {
+async function* streamJobs(w: InputWindow, pool: DecodePool): AsyncGenerator<AsyncIterable<Buffer>> {
   const spare: Uint32Array[] = [];
   for (;;) {
     await w.fill(4);
@@ -77,13 +91,13 @@ async function* streamJobs(w: InputWindow, pool: DecodePool): AsyncGenerator<Ord
 }
 
 /** One stream's blocks; `spare` holds block buffers handed back by finished jobs. */
-async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]): AsyncGenerator<OrderedJob> {
+async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]): AsyncGenerator<AsyncIterable<Buffer>> {
   const level = w.buf[(w.bit >>> 3) + 3]! - 0x30;
   if (level < 1 || level > 9) throw new Bzip2Error('bad block size in stream header', w.base + (w.bit >>> 3) + 3);
   w.bit += 32;
   let combined = 0;
   for (;;) {
-    const tt = spare.pop()?.subarray(0, level * 100_000) ?? new Uint32Array(900_000).subarray(0, level * 100_000);
+    const tt = (spare.pop() ?? new Uint32Array(900_000)).subarray(0, level * 100_000);
     const unit = await readUnit(w, (r) => {
       const magic = [r.read(24), r.read(24)];
       if (magic[0] === EOS_MAGIC[0] && magic[1] === EOS_MAGIC[1]) return { crc: r.read32() };
@@ -96,16 +110,29 @@ async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]
       return;
     }
     combined = (((combined << 1) | (combined >>> 31)) ^ unit.crc) >>> 0;
-    yield started(blockOutput(pool, tt, unit, w.base + (w.bit >>> 3), spare));
+    yield blockOutput(pool, tt, unit, w.base + (w.bit >>> 3), spare);
   }
 }
 
-async function blockOutput(pool: DecodePool, tt: Uint32Array, block: Block, end: number, spare: Uint32Array[]): Promise<Buffer> {
-  const r = await pool.run({ kind: 'bzip2', tt, block });
-  if (!r.ok) throw new Bzip2Error(r.reason, end);
-  if (r.tt) spare.push(new Uint32Array(r.tt.buffer));
-  if (r.crc !== block.crc) throw new Bzip2Error('block CRC mismatch', end);
-  return Buffer.from(r.output.buffer, r.output.byteOffset, r.output.byteLength);
+/**
+ * A block's output, in pieces of a few MiB decoded on the pool: the first starts now, each
+ * further one as the one before it is handed on, so that a 46 MB block of zeros never sits
+ * in memory whole. The CRC is checked at the block's end: as with bzip2 -d, bytes of a
+ * damaged block that expands past one piece may come out before exit 65 says so.
+ */
+function blockOutput(pool: DecodePool, tt: Uint32Array, block: Block, end: number, spare: Uint32Array[]): AsyncIterable<Buffer> {
+  return started(pool.run({ kind: 'bzip2', tt, block }), async function* (first) {
+    for (let r: JobResult = first; ; ) {
+      const next = r.state.left > 0 ? pool.run({ kind: 'bzip2', tt: r.tt, block, state: r.state }) : undefined;
+      if (next === undefined) {
+        spare.push(new Uint32Array(r.tt.buffer));
+        if (~r.state.crc >>> 0 !== block.crc) throw new Bzip2Error('block CRC mismatch', end);
+      }
+      for (const p of r.parts) yield Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+      if (next === undefined) return;
+      r = await next;
+    }
+  });
 }
 
 /** Parses one unit from the window, buffering more input and retrying when it runs out. */

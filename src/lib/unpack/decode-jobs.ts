@@ -1,47 +1,48 @@
-import { BlockOutput } from './bzip2/block-output.js';
+import { BlockOutput, type OutputState } from './bzip2/block-output.js';
 import type { Block } from './bzip2/read-block.js';
 
 /**
- * The CPU-heavy halves of the parallel decoders, run on DecodePool's worker threads (or
+ * The CPU-heavy half of the parallel bzip2 decoder, run on DecodePool's worker threads (or
  * in the calling thread when there are none). Inputs and outputs are whole ArrayBuffers
  * so that they move between threads without copies.
  */
-export type DecodeJob =
-  /** A bzip2 block after Huffman/MTF decoding: inverse BWT, run-length decoding, CRC. */
-  { kind: 'bzip2'; tt: Uint32Array; block: Block };
-
-export type JobResult =
-  | { ok: true; output: Uint8Array; crc: number; tt?: Uint32Array }
-  /** offset: 0 (the caller knows the block). */
-  | { ok: false; offset: number; reason: string };
-
-const BZIP2_CHUNK = 1024 * 1024;
-
-function bzip2Job(tt: Uint32Array, block: Block): JobResult {
-  const out = new BlockOutput(tt, block);
-  const parts: Buffer[] = [];
-  let total = 0;
-  while (!out.done) {
-    const chunk = Buffer.allocUnsafe(BZIP2_CHUNK);
-    parts.push(chunk.subarray(0, out.fill(chunk)));
-    total += parts.at(-1)!.length;
-  }
-  // Joined into an unpooled buffer (never a slice of Buffer's shared pool): its
-  // ArrayBuffer is transferred whole. One 1 MiB chunk is unpooled already.
-  let output = parts[0]!;
-  if (parts.length > 1) {
-    output = Buffer.allocUnsafeSlow(total);
-    parts.reduce((at, p) => at + p.copy(output, at), 0);
-  }
-  return { ok: true, output, crc: out.computedCrc, tt };
+export interface DecodeJob {
+  /**
+   * A bzip2 block after Huffman/MTF decoding: inverse BWT, run-length decoding, CRC.
+   * Without `state` the block starts (tt is linked first); with it, its output goes on.
+   */
+  kind: 'bzip2';
+  tt: Uint32Array;
+  block: Block;
+  state?: OutputState;
 }
 
-export function runJob(job: DecodeJob): Promise<JobResult> {
-  return Promise.resolve(bzip2Job(job.tt, job.block));
+/** Up to PIECE_CHUNKS chunks of a block's output, and where it stands (done: state.left 0). */
+export interface JobResult {
+  parts: Uint8Array[];
+  tt: Uint32Array;
+  state: OutputState;
+}
+
+const CHUNK = 1024 * 1024;
+/**
+ * At most 4 MiB of output per job: a block of zeros expands to 46 MB, and the decoder
+ * keeps a few jobs' output waiting in order; the rest of a block is a further job.
+ */
+const PIECE_CHUNKS = 4;
+
+export function runJob({ tt, block, state }: DecodeJob): Promise<JobResult> {
+  const out = new BlockOutput(tt, state ?? BlockOutput.link(tt, block));
+  const parts: Uint8Array[] = [];
+  // Unpooled chunks (never slices of Buffer's shared pool): their ArrayBuffers are
+  // transferred whole.
+  while (!out.done && parts.length < PIECE_CHUNKS) {
+    const chunk = Buffer.allocUnsafeSlow(CHUNK);
+    parts.push(chunk.subarray(0, out.fill(chunk)));
+  }
+  return Promise.resolve({ parts, tt, state: out.state });
 }
 
 /** The buffers a job or result hands over to the other thread. */
 export const transfers = (x: DecodeJob | JobResult): ArrayBuffer[] =>
-  ['output' in x ? x.output : undefined, 'tt' in x ? x.tt : undefined]
-    .filter((v): v is Uint8Array | Uint32Array => v !== undefined)
-    .map((v) => v.buffer as ArrayBuffer);
+  ['parts' in x ? x.parts : [], x.tt].flat().map((v) => v.buffer as ArrayBuffer);

@@ -1,26 +1,17 @@
 /**
- * One unit of decoded output: its bytes, or the bytes of a job already running on a
- * worker. An exclusive job reads its own input as it is iterated, so nothing after it
- * can be parsed until it has finished.
+ * Output of work started now: `first` runs at once (on a worker), `rest` turns its result
+ * into output when its turn comes. A failure is held until then.
  */
-export interface OrderedJob {
-  output: AsyncIterable<Buffer>;
-  exclusive?: boolean;
-}
-
-/** Output of a job started now, awaited in turn; its failure is held until then. */
-export function started(result: Promise<Buffer>): OrderedJob {
-  const settled = result.then(
+export function started<T>(first: Promise<T>, rest: (value: T) => AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const settled = first.then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
-  return {
-    output: (async function* () {
-      const r = await settled;
-      if ('error' in r) throw r.error;
-      yield r.value;
-    })(),
-  };
+  return (async function* () {
+    const r = await settled;
+    if ('error' in r) throw r.error;
+    yield* rest(r.value);
+  })();
 }
 
 /**
@@ -28,14 +19,14 @@ export function started(result: Promise<Buffer>): OrderedJob {
  * output is written, and yields their output in input order. A failure while parsing
  * ahead is raised after the output of every job before it, as a sequential decoder would.
  */
-export async function* inOrder(jobs: AsyncIterable<OrderedJob>, window: number): AsyncGenerator<Buffer> {
+export async function* inOrder(jobs: AsyncIterable<AsyncIterable<Buffer>>, window: number): AsyncGenerator<Buffer> {
   const it = jobs[Symbol.asyncIterator]();
-  const queue: OrderedJob[] = [];
+  const queue: AsyncIterable<Buffer>[] = [];
   let ended = false;
   let failure: { error: unknown } | undefined;
   try {
     for (;;) {
-      while (!ended && queue.length < window && !queue.at(-1)?.exclusive) {
+      while (!ended && queue.length < window) {
         try {
           const r = await it.next();
           if (r.done) ended = true;
@@ -46,7 +37,7 @@ export async function* inOrder(jobs: AsyncIterable<OrderedJob>, window: number):
       }
       const job = queue.shift();
       if (job === undefined) break;
-      yield* job.output;
+      yield* job;
     }
     if (failure) throw failure.error;
   } finally {

@@ -116,3 +116,24 @@ describe('parallel decoding: damage in block N is exit 65, the blocks before it 
     expect(out.equals(plain.subarray(0, out.length))).toBe(true);
   });
 });
+
+describe('parallel decoding: memory stays bounded', () => {
+  // bzip2 -9 turns 46 MB of zeros into one block of a few dozen bytes. With a slow
+  // consumer, the decoder runs ahead by a few blocks: each may hold 4 MiB of output
+  // (the rest of it is decoded when its turn comes), not the 46 MB it expands to.
+  it.skipIf(!hasTool('bzip2'))('bzip2: blocks of zeros wait in 4 MiB pieces for a slow consumer', async () => {
+    const input = sh('head -c 400000000 /dev/zero | bzip2 -9 -c', tmp.dir);
+    const before = process.memoryUsage().rss;
+    const d = await decodeInput(chunksOf(input), { counters: newCounters(), pool });
+    const it = d.output[Symbol.asyncIterator]();
+    let total = (await it.next()).value!.length;
+    await new Promise((r) => setTimeout(r, 1500)); // the blocks ahead are decoded meanwhile
+    expect(process.memoryUsage().rss - before).toBeLessThan(96 * 1024 * 1024);
+    const zeros = Buffer.alloc(1024 * 1024);
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      expect(r.value.equals(zeros.subarray(0, r.value.length))).toBe(true);
+      total += r.value.length;
+    }
+    expect(total).toBe(400_000_000);
+  }, 60_000);
+});
