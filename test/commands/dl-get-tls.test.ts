@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startConnectProxy } from '../servers/connect-proxy.js';
 import { dlGet, FAST, sha256, tempDir } from './dl-get-harness.js';
 
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -37,5 +38,21 @@ describe.skipIf(!haveOpenssl)('dl-get over TLS (self-signed certificate made by 
     expect(insecure.code).toBe(0);
     expect(insecure.events.find((e) => e.type === 'warn')).toMatchObject({ code: 'DL_WARN_INSECURE' });
     expect(sha256(await readFile(join(tmp.dir, 'b')))).toBe(sha256(body));
+  });
+
+  it('through an https_proxy tunnel too: refused without --insecure, fetched with it', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const env = { https_proxy: proxy.url };
+      const refused = await dlGet([...FAST, '-o', join(tmp.dir, 'p1'), url], { env });
+      expect(refused.code).toBe(69);
+      expect(refused.events.at(-1)).toMatchObject({ type: 'error', code: 'DL_ERR_TLS' });
+      const insecure = await dlGet([...FAST, '--insecure', '-o', join(tmp.dir, 'p2'), url], { env });
+      expect(insecure.code).toBe(0);
+      expect(sha256(await readFile(join(tmp.dir, 'p2')))).toBe(sha256(body));
+      expect(proxy.tunnels).toBeGreaterThanOrEqual(2);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -38,5 +38,8 @@ export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
     connect: { timeout: opts.connectTimeoutMs ?? 30_000, rejectUnauthorized: !opts.insecure },
   };
   const proxy = proxySettings(opts);
-  return proxy ? new EnvHttpProxyAgent({ ...common, ...proxy }) : new Agent(common);
+  if (!proxy) return new Agent(common);
+  // Through a proxy undici builds its own TLS settings for the tunnelled request and for
+  // the proxy itself, ignoring `connect`: --insecure has to reach both.
+  return new EnvHttpProxyAgent({ ...common, ...proxy, requestTls: common.connect, proxyTls: common.connect });
 }
