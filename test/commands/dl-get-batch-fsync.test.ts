@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFaultServer, type FaultServer } from '../servers/fault-server.js';
 import { bundleDlGet, hookSkipReason } from './dl-get-batch-harness.js';
+import { straceSkipReason } from '../helpers/strace-skip-reason.js';
 
 const FILES = 6;
-const straceSkipReason = (): string | undefined =>
-  spawnSync('strace', ['-V']).status === 0 ? undefined : 'strace is not installed (apt-get install strace)';
 
 describe.skipIf(hookSkipReason() ?? straceSkipReason())('dl-get -i: what each file is synced with (strace)', () => {
   let srv: FaultServer;

@@ -6,9 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renameDurable, syncDir } from '../../../src/lib/fs/durable-rename.js';
-
-const straceSkipReason = (): string | undefined =>
-  spawnSync('strace', ['-V']).status === 0 ? undefined : 'strace is not installed (apt-get install strace)';
+import { straceSkipReason } from '../../helpers/strace-skip-reason.js';
 
 let root: string;
 beforeAll(async () => {
