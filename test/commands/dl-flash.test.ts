@@ -171,15 +171,23 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     expect(r.events.find((e) => e.type === 'verify')).toMatchObject({ ok: false });
   });
 
+  const checkpoints = (): string => join(dir, 'state', 'dlkit', 'dl-flash');
+  /** A slow write of the image to `t`, interrupted as soon as its first checkpoint is saved. */
+  const interruptedAtCheckpoint = async (t: LoopDevice, extra: string[] = []) => {
+    const controller = new AbortController();
+    const watch = setInterval(() => {
+      if (existsSync(checkpoints()) && execFileSync('ls', [checkpoints()], { encoding: 'utf8' }).includes('.json')) controller.abort();
+    }, 20);
+    try {
+      return await flash(['image.img', t.path, '--yes', '--force', '--limit-rate', '4M', '--block-size', '1M', ...extra], { signal: controller.signal });
+    } finally {
+      clearInterval(watch);
+    }
+  };
+
   it('an interrupted write keeps a checkpoint (130); the next run resumes from it, not from zero', async () => {
     const t = target();
-    const controller = new AbortController();
-    const state = join(dir, 'state', 'dlkit', 'dl-flash');
-    const watch = setInterval(() => {
-      if (existsSync(state) && execFileSync('ls', [state], { encoding: 'utf8' }).includes('.json')) controller.abort();
-    }, 20);
-    const first = await flash(['image.img', t.path, '--yes', '--force', '--limit-rate', '4M', '--block-size', '1M'], { signal: controller.signal });
-    clearInterval(watch);
+    const first = await interruptedAtCheckpoint(t);
     expect(first.code).toBe(130);
     const second = await flash(['image.img', t.path, '--yes', '--force']);
     expect(second.code).toBe(0);
@@ -195,15 +203,9 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     const unhashed = await flash(['image.img', plain.path, '--yes', '--force', '--no-verify']);
     expect(unhashed.code).toBe(0);
     expect(unhashed.events.at(-1)).not.toHaveProperty('digest');
-    const controller = new AbortController();
-    const state = join(dir, 'state', 'dlkit', 'dl-flash');
-    const watch = setInterval(() => {
-      if (existsSync(state) && execFileSync('ls', [state], { encoding: 'utf8' }).includes('.json')) controller.abort();
-    }, 20);
-    const first = await flash(['image.img', t.path, '--yes', '--force', '--no-verify', '--limit-rate', '4M', '--block-size', '1M'], { signal: controller.signal });
-    clearInterval(watch);
+    const first = await interruptedAtCheckpoint(t, ['--no-verify']);
     expect(first.code).toBe(130);
-    expect(execFileSync('sh', ['-c', `cat ${state}/*.json`], { encoding: 'utf8' })).not.toContain('"digests"');
+    expect(execFileSync('sh', ['-c', `cat ${checkpoints()}/*.json`], { encoding: 'utf8' })).not.toContain('"digests"');
     const second = await flash(['image.img', t.path, '--yes', '--force']);
     expect(second.code).toBe(0);
     expect(second.events.find((e) => e.type === 'start')?.resumedFrom).toBeGreaterThan(0);

@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mappedBytes, parseBmap } from '../../../src/lib/bmap/bmap-file.js';
-import { bmapCandidates } from '../../../src/lib/bmap/find-bmap.js';
+import { bmapCandidates, findBmap } from '../../../src/lib/bmap/find-bmap.js';
 import { RangeChecker } from '../../../src/lib/bmap/range-checker.js';
+import { DlError, ExitCode } from '../../../src/lib/errors/dl-error.js';
 
 const hasBmaptool = (() => {
   try {
@@ -63,5 +64,26 @@ describe('bmap beside an image', () => {
   it('is looked for as bmaptool does', () => {
     expect(bmapCandidates('/x/os.img.xz')).toEqual(['/x/os.img.xz.bmap', '/x/os.img.bmap', '/x/os.bmap']);
     expect(bmapCandidates('/a.b/os')).toEqual(['/a.b/os.bmap']);
+  });
+
+  it('is not found when no candidate exists', async () => {
+    expect(await findBmap(join(dir, 'none.img.xz'))).toBeUndefined();
+  });
+
+  it.skipIf(!hasBmaptool)('is the map of the decompressed name when IMAGE.bmap is missing', async () => {
+    const img = join(dir, 'os.img');
+    writeFileSync(img, Buffer.alloc(64 * 1024, 1));
+    execFileSync('bmaptool', ['create', '-o', `${img}.bmap`, img]);
+    const found = await findBmap(`${img}.xz`);
+    expect(found?.path).toBe(`${img}.bmap`);
+    expect(found?.bmap.imageSize).toBe(64 * 1024);
+  });
+
+  it('fails as unreadable input (66, DlError) when a candidate is there but is a directory', async () => {
+    const img = join(dir, 'dir.img');
+    mkdirSync(`${img}.bmap`);
+    const err = await findBmap(img).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DlError);
+    expect(err).toMatchObject({ code: 'DL_ERR_NO_INPUT', exitCode: ExitCode.NO_INPUT, details: { path: `${img}.bmap`, errno: 'EISDIR' } });
   });
 });
