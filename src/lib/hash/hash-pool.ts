@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { abortedError, DlError, ExitCode } from '../errors/dl-error.js';
 import type { Algorithm, Digests } from './algorithms.js';
 import type { FileHash } from './hash-file.js';
+import { findWorker } from '../workers/find-worker.js';
 
 /** Messages between HashPool and hash-worker.js. */
 export type WorkerRequest =
@@ -125,23 +125,18 @@ export class HashPool {
 }
 
 /**
- * A worker script of the built package (hash-worker.js by default). With code splitting,
- * the module running this may be bundled into a chunk at dist/, into dist/commands/ or sit
- * at dist/lib/hash/, so look beside it and under each ancestor's lib/hash/ (three levels
- * up at most). Under the TypeScript
- * sources there is no .js worker: callers (tests) pass workerUrl.
+ * A worker script of the hash area (hash-worker.js by default) beside the built library:
+ * see findWorker. Under the TypeScript sources there is none: callers (tests) pass
+ * workerUrl.
  */
 export function resolveWorkerUrl(from: string = import.meta.url, name = 'hash-worker.js'): URL {
-  const here = dirname(fileURLToPath(from));
-  const candidates = [join(here, name)];
-  for (let dir = here, up = 0; up < 3; dir = dirname(dir), up++) candidates.push(join(dir, 'lib', 'hash', name));
-  const found = candidates.find((c) => existsSync(c));
+  const found = findWorker('hash', name, from);
   if (found === undefined) {
-    throw new DlError(`${name} not found beside ${here}`, {
+    throw new DlError(`${name} not found beside ${dirname(fileURLToPath(from))}`, {
       code: 'DL_ERR_HASH_WORKER',
       exitCode: ExitCode.OTHER,
       hint: 'build the package (npm run build), or pass workerUrl to HashPool',
     });
   }
-  return pathToFileURL(found);
+  return found;
 }

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { findWorker } from '../workers/find-worker.js';
 import { runJob, transfers, type DecodeJob, type JobResult } from './decode-jobs.js';
 
 interface Slot {
@@ -35,7 +33,7 @@ export class DecodePool {
   readonly #slots: Slot[] = [];
 
   constructor(options: DecodePoolOptions = {}) {
-    this.#workerUrl = options.workerUrl ?? builtWorker();
+    this.#workerUrl = options.workerUrl ?? findWorker('unpack', 'unpack-worker.js');
     this.size = this.#workerUrl === undefined ? 0 : Math.max(0, options.size ?? availableParallelism() - 1);
   }
 
@@ -72,15 +70,3 @@ export class DecodePool {
   }
 }
 
-/**
- * The built unpack-worker.js, or undefined when running from the TypeScript sources.
- * With code splitting this module may sit in a chunk at dist/, in dist/commands/ or at
- * dist/lib/unpack/, so look beside it and under each ancestor's lib/unpack/.
- */
-function builtWorker(from: string = import.meta.url): URL | undefined {
-  const here = dirname(fileURLToPath(from));
-  const candidates = [join(here, 'unpack-worker.js')];
-  for (let dir = here, up = 0; up < 3; dir = dirname(dir), up++) candidates.push(join(dir, 'lib', 'unpack', 'unpack-worker.js'));
-  const found = candidates.find((c) => existsSync(c));
-  return found === undefined ? undefined : pathToFileURL(found);
-}
