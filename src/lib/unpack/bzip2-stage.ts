@@ -67,7 +67,7 @@ export function bzip2Stage(pool: DecodePool): Stage {
   return async function* (source) {
     const it = source[Symbol.asyncIterator]();
     try {
-      yield* inOrder(streamJobs(new InputWindow(it), pool), 2 * pool.size + 1);
+      yield* inOrder(streamJobs(new InputWindow(it), pool), pool.size + 1);
     } catch (e) {
       if (e instanceof Bzip2Error) throw new CodecFailure(e.offset, e.message);
       throw e;
