@@ -171,7 +171,7 @@ async function prepareDrive(drive: Drive, args: Args, ctx: CommandContext): Prom
 async function layOut(target: BenchTarget, s: Settings, args: Args, ctx: CommandContext): Promise<void> {
   if ((await target.fh.stat()).size >= s.size) return;
   if (args.verbose) ctx.warn('DL_WARN_LAYOUT', `writing ${s.size} bytes to ${target.path} before reading them`);
-  await measureThroughput(target, { ...s, mode: 'write', buffers: patternBuffers(s.pattern, s.blockSize, s.iodepth + 1), signal: ctx.signal });
+  await measureThroughput(target, { ...s, mode: 'write', buffers: patternBuffers(s.pattern, s.blockSize, s.iodepth), signal: ctx.signal });
   if (!target.direct) ctx.warn('DL_WARN_CACHED', 'without O_DIRECT the reads may come from the page cache');
 }
 

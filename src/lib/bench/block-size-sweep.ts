@@ -38,7 +38,7 @@ export async function sweepBlockSizes(target: BenchTarget, opts: SweepOptions): 
   const rows: SweepRow[] = [];
   const measure = opts.measure ?? ((_size, run) => run(() => undefined));
   for (const blockSize of opts.sizes ?? SWEEP_SIZES) {
-    const buffers = patternBuffers(opts.pattern, blockSize, opts.iodepth + 1);
+    const buffers = patternBuffers(opts.pattern, blockSize, opts.iodepth);
     const m = await measure(blockSize, (onProgress) =>
       measureThroughput(target, { ...opts, blockSize, buffers, maxMs: opts.maxMsPerSize, onProgress }));
     rows.push({ blockSize, ...m });

@@ -6,10 +6,10 @@ export type Pattern = (typeof PATTERNS)[number];
 
 /**
  * The bytes a benchmark writes, made once before timing starts so that generating them is
- * never what is measured. `count` distinct aligned buffers (O_DIRECT-ready) are cycled:
- * random ones differ from each other, so a drive that deduplicates or compresses sees no
- * repeat within the writes in flight. `sequence` is a 32-bit little-endian counter that
- * runs on across the buffers (easy to recognise in a hex dump).
+ * never what is measured. `count` distinct aligned buffers (O_DIRECT-ready), one per write
+ * in flight, are cycled; random ones get stampOffsets before each write. `sequence` is a
+ * 32-bit little-endian counter that runs on across the buffers (easy to recognise in a
+ * hex dump).
  */
 export function patternBuffers(pattern: Pattern, blockSize: number, count: number): Buffer[] {
   const bufs = allocAligned(count, blockSize);
@@ -24,4 +24,18 @@ export function patternBuffers(pattern: Pattern, blockSize: number, count: numbe
 function fillSequence(b: Buffer, first: number): void {
   const words = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
   for (let i = 0; i < words.length; i++) words[i] = (first + i) >>> 0;
+}
+
+/**
+ * Writes the offset each 4 KiB of a random block lands at (64-bit little-endian) into its
+ * first 8 bytes: the buffers are reused, and a drive that deduplicates or compresses would
+ * otherwise see the same blocks again and skip work it is meant to be timed on (fio stamps
+ * every 512 bytes with offset and time for the same reason).
+ */
+export function stampOffsets(buf: Buffer, length: number, position: number): void {
+  for (let at = 0; at < length; at += 4096) {
+    const offset = position + at;
+    buf.writeUInt32LE(offset % 2 ** 32, at);
+    buf.writeUInt32LE(Math.floor(offset / 2 ** 32), at + 4);
+  }
 }

@@ -35,7 +35,7 @@ async function emitted(ctx: RunContext, name: string, total: number, measure: (o
 
 /** `passes` sequential runs over the same region, with mean, min and max. */
 export async function runPasses(ctx: RunContext, s: Settings, passes: number): Promise<BenchResult> {
-  const buffers = patternBuffers(s.pattern, s.blockSize, s.iodepth + 1);
+  const buffers = patternBuffers(s.pattern, s.blockSize, s.iodepth);
   const results: Measurement[] = [];
   for (let pass = 1; pass <= passes; pass++) {
     const name = `${s.mode} ${pass}/${passes}`;
