@@ -12,6 +12,9 @@ export interface Io {
   isTTY: { stdin: boolean; stdout: boolean; stderr: boolean };
   /** stdout is a pipe or socket (the next stage reads it), not a terminal or a file. */
   stdoutIsPipe?: boolean;
+  /** A chunk written to stdout is not referenced once its write callback ran (a real
+   * descriptor), so its buffer may be filled again; not so for a PassThrough in tests. */
+  stdoutReleasesChunks?: boolean;
   /** Terminal width of stderr when it is a terminal. */
   columns?: number;
   cwd: string;

@@ -79,6 +79,9 @@ export function createProcessIo(): ProcessIo {
     env: process.env,
     isTTY: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },
     stdoutIsPipe: isPipe(1),
+    // Linux writes stdout pipes, files and terminals synchronously: the callback comes
+    // once the kernel has the bytes (see keepOpen).
+    stdoutReleasesChunks: true,
     columns: process.stderr.isTTY ? process.stderr.columns : undefined,
     cwd: process.cwd(),
     signal: controller.signal,

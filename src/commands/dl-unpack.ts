@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Argv } from 'yargs';
 import { withOutput, type CommonArgs, type OutputArgs } from '../cli/common-options.js';
@@ -10,6 +11,8 @@ import type { EntryInfo } from '../lib/archive/entry-info.js';
 import { usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
 import { preparePartFile } from '../lib/fs/part-file.js';
+import { BufferRecycler } from '../lib/streams/buffer-recycler.js';
+import { releaseAfterWrite } from '../lib/streams/release-after-write.js';
 import { decodeInput, type DecodeOptions } from '../lib/unpack/decode-input.js';
 import { FORMATS, type Format } from '../lib/unpack/formats.js';
 import { newCounters, type ByteCounters } from '../lib/unpack/stage.js';
@@ -130,16 +133,20 @@ function progressTicker(id: string, total: number | null, c: ByteCounters, { pro
 }
 
 async function decompress(input: Input, decode: DecodeOptions, args: Args, ctx: CommandContext): Promise<Record<string, unknown>> {
-  const d = await decodeInput(input.input, decode);
-  if (args.output === undefined || args.output === '-') {
-    await pipeline(d.output, ctx.io.stdout, { signal: ctx.signal });
+  const toStdout = args.output === undefined || args.output === '-';
+  // Output buffers are filled again once written, where the sink copies them on write.
+  const recycler = !toStdout || ctx.io.stdoutReleasesChunks ? new BufferRecycler(256 * 1024) : undefined;
+  const sink = (target: Writable): Writable => (recycler ? releaseAfterWrite(target, (c) => recycler.give(c)) : target);
+  const d = await decodeInput(input.input, { ...decode, recycler });
+  if (toStdout) {
+    await pipeline(d.output, sink(ctx.io.stdout), { signal: ctx.signal });
     return { format: d.compression };
   }
-  const part = await preparePartFile(resolve(ctx.io.cwd, args.output), { overwrite: args.overwrite });
+  const part = await preparePartFile(resolve(ctx.io.cwd, args.output!), { overwrite: args.overwrite });
   const fh = await part.open();
   try {
     await fh.truncate(0);
-    await pipeline(d.output, fh.createWriteStream(), { signal: ctx.signal }); // the stream closes fh
+    await pipeline(d.output, sink(fh.createWriteStream()), { signal: ctx.signal }); // the stream closes fh
     await part.finalize();
   } catch (e) {
     await fh.close().catch(() => undefined);

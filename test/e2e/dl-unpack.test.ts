@@ -35,6 +35,17 @@ describe('dl-unpack in pipelines', () => {
     expect(sha256(r.stdout)).toBe(sha256(plain));
   });
 
+  // Output buffers are filled again once written (BufferRecycler): a reader that starts
+  // late, and a file, must still get every byte as it was.
+  it.each(['xz -T2 --block-size=500000', 'zstd -q'])('%s: into a late reader and into -o FILE, the same bytes', (tool) => {
+    const late = bash(`${tool} -c plain > in.c && $UNPACK in.c | { sleep 0.3; cat; }`);
+    expect(late.status).toBe(0);
+    expect(sha256(late.stdout)).toBe(sha256(plain));
+    const file = bash(`$UNPACK -o out.bin --overwrite in.c && cat out.bin`);
+    expect(file.status).toBe(0);
+    expect(sha256(file.stdout)).toBe(sha256(plain));
+  });
+
   it('| head -c 10 ends quietly (broken pipe)', () => {
     const r = bash(`xz -c -0 plain > p.xz && $UNPACK p.xz | head -c 10 > /dev/null; echo "status \${PIPESTATUS[0]}" >&2`);
     expect(r.stderr.toString()).toBe('status 0\n');

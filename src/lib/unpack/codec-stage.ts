@@ -1,4 +1,5 @@
 import { DlError, ExitCode } from '../errors/dl-error.js';
+import type { BufferRecycler } from '../streams/buffer-recycler.js';
 import { bzip2Stage } from './bzip2-stage.js';
 import { DecodePool } from './decode-pool.js';
 import type { Compression } from './formats.js';
@@ -9,10 +10,10 @@ import { CodecFailure, transformStage } from './transform-stage.js';
 import { decodeXz } from './xz/xz-decoder.js';
 import { zstdStage } from './zstd-stage.js';
 
-const STAGES: Record<Compression, (pool: () => DecodePool) => Stage> = {
+const STAGES: Record<Compression, (pool: () => DecodePool, recycler?: BufferRecycler) => Stage> = {
   gzip: () => transformStage(gzipCodec),
-  xz: () => nativeDecodeStage('xz') ?? ((source) => decodeXz(source)),
-  zstd: () => nativeDecodeStage('zstd') ?? zstdStage(),
+  xz: (_, recycler) => nativeDecodeStage('xz', recycler) ?? ((source) => decodeXz(source)),
+  zstd: (_, recycler) => nativeDecodeStage('zstd', recycler) ?? zstdStage(),
   bzip2: (pool) => bzip2Stage(pool()),
 };
 
@@ -31,13 +32,14 @@ function corruptInputError(format: Compression, f: CodecFailure): DlError {
  * The decoding stage for one compression, raising DL_ERR_CORRUPT (exit 65) on bad input.
  * bzip2 decodes blocks on `pool`'s workers; without one, a pool of one worker per core is
  * made for this stage and closed when it ends. xz and zstd use the system's libraries
- * (liblzma's own threads for xz) when the addon was built, else lzma-native and zstd-napi.
+ * (liblzma's own threads for xz) when the addon was built, else lzma-native and zstd-napi;
+ * the addon's output buffers come from `recycler` when the consumer gives them back.
  */
-export function codecStage(format: Compression, pool?: DecodePool): Stage {
+export function codecStage(format: Compression, pool?: DecodePool, recycler?: BufferRecycler): Stage {
   return async function* (source, opts) {
     let own: DecodePool | undefined;
     try {
-      yield* STAGES[format](() => pool ?? (own = new DecodePool()))(source, opts);
+      yield* STAGES[format](() => pool ?? (own = new DecodePool()), recycler)(source, opts);
     } catch (e) {
       throw e instanceof CodecFailure ? corruptInputError(format, e) : e;
     } finally {

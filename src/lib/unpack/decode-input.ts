@@ -1,6 +1,7 @@
 import { byteMeter } from '../streams/byte-meter.js';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import { codecStage } from './codec-stage.js';
+import type { BufferRecycler } from '../streams/buffer-recycler.js';
 import type { DecodePool } from './decode-pool.js';
 import { describeContent } from './describe-content.js';
 import { isCompression, type Compression, type Format } from './formats.js';
@@ -20,8 +21,10 @@ export interface DecodeOptions {
   maxSize?: number;
   counters: ByteCounters;
   signal?: AbortSignal;
-  /** Worker threads for xz and bzip2 blocks (default: one per core for this input). */
+  /** Worker threads for bzip2 blocks (default: one per core for this input). */
   pool?: DecodePool;
+  /** Output buffers to fill again once the consumer has written them (xz, zstd). */
+  recycler?: BufferRecycler;
   /** Told the formats found once sniffed, before any output (for `start` events). */
   onSniffed?: (compression: Compression | null, inner: Format | null) => void;
 }
@@ -56,7 +59,7 @@ export async function decodeInput(input: AsyncIterable<Buffer>, opts: DecodeOpti
   const found = opts.format ?? sniffFormat(first.head);
   const compression = isCompression(found) ? found : null;
   if (!compression && !opts.force && !(opts.allowArchive && found)) throw notCompressedError(first.head, found);
-  let output = compression ? codecStage(compression, opts.pool)(first.source, { signal: opts.signal }) : first.source;
+  let output = compression ? codecStage(compression, opts.pool, opts.recycler)(first.source, { signal: opts.signal }) : first.source;
   if (opts.maxSize !== undefined) output = limitStage(opts.maxSize)(output);
   output = byteMeter<Buffer>((_, n) => void (opts.counters.bytesOut += n))(output);
   if (!compression) {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { findAddon } from '../native/find-addon.js';
+import type { BufferRecycler } from '../streams/buffer-recycler.js';
 import type { Stage } from './stage.js';
 import { CodecFailure } from './transform-stage.js';
 
@@ -10,8 +11,8 @@ interface StreamDecode {
   code(handle: object, input: Uint8Array, output: Uint8Array, finish: boolean): [number, number, boolean, string | null];
 }
 
-// 256 KiB: fresh output buffers of 1 MiB cost about twice as much (page faults, cache misses).
-const OUT_CHUNK = 256 * 1024;
+/** Output buffers: recycled ones when the consumer gives them back, else fresh. */
+export const OUT_CHUNK = 256 * 1024;
 /**
  * What liblzma's threads may hold (each a block's input and output, and its dictionary):
  * `xz -6 -T0` blocks of 24 MiB fit two threads; the command stays under its 150 MiB.
@@ -24,16 +25,18 @@ const EMPTY = new Uint8Array(0);
  * liblzma's multi-threaded decoder for the blocks `xz -T` writes, concatenated streams and
  * padding, multi-frame zstd and skippable frames. Undefined when the addon was not built
  * (no liblzma-dev or libzstd-dev at install): the callers fall back to lzma-native and
- * zstd-napi. Output comes a bounded buffer at a time, so backpressure holds.
+ * zstd-napi. Output comes a bounded buffer at a time, so backpressure holds; with a
+ * recycler the buffers are ones the consumer gave back after writing them.
  */
-export function nativeDecodeStage(kind: 'xz' | 'zstd'): Stage | undefined {
+export function nativeDecodeStage(kind: 'xz' | 'zstd', recycler?: BufferRecycler): Stage | undefined {
   const found = findAddon<StreamDecode>('stream_decode');
   if (found === undefined) return undefined;
   const { addon } = found;
+  const fresh = (): Buffer => recycler?.take() ?? Buffer.allocUnsafe(OUT_CHUNK);
   return async function* (source) {
     const handle = addon.open(kind, kind === 'xz' ? availableParallelism() : 1, XZ_THREAD_MEMORY_MIB);
     let offset = 0;
-    let out = Buffer.allocUnsafe(OUT_CHUNK);
+    let out = fresh();
     let failure: string | null = null;
     // Output comes before the failure found in the same call: it is good bytes.
     function* step(input: Uint8Array, finish: boolean): Generator<Buffer, [number, boolean]> {
@@ -42,7 +45,7 @@ export function nativeDecodeStage(kind: 'xz' | 'zstd'): Stage | undefined {
       failure = error;
       if (written > 0) {
         yield out.subarray(0, written);
-        out = Buffer.allocUnsafe(OUT_CHUNK);
+        out = fresh();
       }
       if (failure !== null) throw new CodecFailure(offset, failure);
       offset += used;

