@@ -9,7 +9,6 @@ export default defineConfig({
     ...Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/commands/${c}.ts`])),
     'lib/hash/hash-worker': 'src/lib/hash/hash-worker.ts',
     'lib/unpack/unpack-worker': 'src/lib/unpack/unpack-worker.ts',
-    'lib/hash/blake3-tree-worker': 'src/lib/hash/blake3-tree-worker.ts',
     // bin/<tool>.js: answers --version without loading the command.
     'cli/launch': 'src/cli/launch.ts',
   },

@@ -25,8 +25,6 @@ export interface HashFileOptions {
   /** Threads for blake3 alone on a large regular file (default: available cores); a
    * caller already hashing files in parallel passes 1. */
   threads?: number;
-  /** blake3-tree-worker.js, when not beside the built library (tests of the sources). */
-  treeWorkerUrl?: URL;
 }
 
 export interface FileHash {
@@ -58,8 +56,8 @@ export async function hashFile(
     const stat = await file.stat();
     if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
     if (stat.isFile() && algorithms.length === 1 && algorithms[0] === 'blake3') {
-      const { threads, signal, onProgress, treeWorkerUrl: workerUrl } = options;
-      const blake3 = await hashBlake3Tree(file.fd, stat.size, { threads, signal, onProgress, workerUrl });
+      const { threads, signal, onProgress } = options;
+      const blake3 = await hashBlake3Tree(file.fd, stat.size, { threads, signal, onProgress });
       if (blake3 !== undefined) return { path, bytes: stat.size, digests: { blake3 } };
     }
     // A FIFO or device may block a synchronous read forever, and signals with it.

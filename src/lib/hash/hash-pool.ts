@@ -125,11 +125,11 @@ export class HashPool {
 }
 
 /**
- * A worker script of the hash area (hash-worker.js by default) beside the built library:
- * see findWorker. Under the TypeScript sources there is none: callers (tests) pass
- * workerUrl.
+ * hash-worker.js beside the built library: see findWorker. Under the TypeScript sources
+ * there is none: callers (tests) pass workerUrl.
  */
-export function resolveWorkerUrl(from: string = import.meta.url, name = 'hash-worker.js'): URL {
+export function resolveWorkerUrl(from: string = import.meta.url): URL {
+  const name = 'hash-worker.js';
   const found = findWorker('hash', name, from);
   if (found === undefined) {
     throw new DlError(`${name} not found beside ${dirname(fileURLToPath(from))}`, {
