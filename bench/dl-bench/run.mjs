@@ -15,10 +15,10 @@
 // --ours "CMD" runs another. The load average is printed before and after.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCommand } from '../dl-flash/build-command.mjs';
+import { loadAverage, median } from '../lib/stats.mjs';
 
 const MiB = 1 << 20;
 const { values: opt } = parseArgs({
@@ -35,10 +35,8 @@ const size = opt.size ?? (opt.quick ? '256M' : '1G');
 // the full profile takes nine pairs, and the spread of their ratios is printed.
 const runs = Number(opt.runs ?? (opt.quick ? 3 : 9));
 const ours = (opt.ours ?? (await buildCommand(resolve(import.meta.dirname, '../..'), 'dl-bench'))).split(' ');
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const TOLERANCE = 0.15;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mibs = (bps) => `${(bps / MiB).toFixed(1).padStart(8)} MiB/s`;
 
 function ourSpeed(target) {
@@ -88,7 +86,7 @@ const file = makeFile(join(opt.dir, 'dlkit-bench-file.img'));
 const backing = makeFile(join(opt.dir, 'dlkit-bench-loop.img'));
 const loop = execFileSync('losetup', ['-f', '--show', '--direct-io=on', backing], { encoding: 'utf8' }).trim();
 let ok = false;
-console.log(`load average ${load()}`);
+console.log(`load average ${loadAverage()}`);
 try {
   ok = [compare('file', file), compare('loop device', loop)].every(Boolean);
 } finally {
@@ -96,5 +94,5 @@ try {
   rmSync(file, { force: true });
   rmSync(backing, { force: true });
 }
-console.log(`load average ${load()}`);
+console.log(`load average ${loadAverage()}`);
 process.exitCode = ok ? 0 : 1;

@@ -19,10 +19,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCommand } from './build-command.mjs';
+import { loadAverage, median } from '../lib/stats.mjs';
 
 const MiB = 1 << 20;
 const REPO = resolve(import.meta.dirname, '../..');
@@ -33,7 +34,6 @@ const size = (opt.quick ? 256 : 2048) * MiB;
 const runs = Number(opt.runs ?? (opt.quick ? 3 : 5));
 const only = new Set((opt.only ?? 'write,verify,bmap').split(','));
 const dir = `/tmp/dlkit-bench-flash-${size / MiB}m`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const TIMES = join(tmpdir(), `dlkit-bench-flash-${process.pid}.time`);
 /** Runs a shell command; `cpu` is its CPU seconds (user + system, children included). */
 const sh = (cmd) => {
@@ -48,7 +48,6 @@ const timed = (fn) => {
   const { cpu, phase } = fn();
   return { wall: phase ?? (performance.now() - t) / 1000, cpu };
 };
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function file(name, make) {
   const path = join(dir, name);
@@ -137,7 +136,7 @@ function readAfterWrite(img, loop) {
 
 mkdirSync(dir, { recursive: true });
 const ours = opt.ours ?? (await buildCommand(REPO, 'dl-flash'));
-console.log(`dl-flash bench: ${size / MiB} MiB, ${runs} runs, median, loop device over ${dir}/target.img; load average ${load()}`);
+console.log(`dl-flash bench: ${size / MiB} MiB, ${runs} runs, median, loop device over ${dir}/target.img; load average ${loadAverage()}`);
 if (only.has('write') || only.has('verify')) {
   const img = image();
   sh(`cat ${img} > /dev/null`); // page cache: both read the source from memory
@@ -176,4 +175,4 @@ if (only.has('bmap')) {
     report('bmap', size, o, p, 'bmaptool copy', '≥ 1.0');
   });
 }
-console.log(`load average ${load()}`);
+console.log(`load average ${loadAverage()}`);

@@ -14,10 +14,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startNginx } from '../../test/servers/nginx.js';
+import { loadAverage, median } from '../lib/stats.mjs';
 
 const { values: opt } = parseArgs({
   options: {
@@ -32,10 +33,8 @@ const RUNS = Number(opt.runs ?? (opt.quick ? 3 : 7));
 const TTFB_RUNS = opt.quick ? 7 : 15;
 const ours = (opt.ours ?? 'node bin/dl-get.js').split(' ');
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** CPU seconds (user + sys) of this process's waited-for children so far (Linux). */
 function childCpu(): number {
@@ -87,7 +86,7 @@ async function filesPerSecond(work: string, list: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     return t;
   };
-  const before = load();
+  const before = loadAverage();
   for (const who of ['ours', 'peer'] as const) await once(who, `warm-${who}`);
   for (let i = 0; i < RUNS; i++) {
     for (const who of i % 2 ? (['peer', 'ours'] as const) : (['ours', 'peer'] as const)) {
@@ -98,7 +97,7 @@ async function filesPerSecond(work: string, list: string): Promise<void> {
   }
   const [o, p] = [median(rates.ours), median(rates.peer)];
   console.log(`files/s  ${FILES} × 64 KiB, -j 16: dlkit ${o.toFixed(0)}  aria2c ${p.toFixed(0)}  ratio dlkit/peer = ${(o / p).toFixed(2)}  (target ≥ 1.0)`);
-  console.log(`         cpu s: dlkit ${median(cpu.ours).toFixed(2)}  aria2c ${median(cpu.peer).toFixed(2)}  load average ${before} -> ${load()}`);
+  console.log(`         cpu s: dlkit ${median(cpu.ours).toFixed(2)}  aria2c ${median(cpu.peer).toFixed(2)}  load average ${before} -> ${loadAverage()}`);
 }
 
 async function timeToFirstByte(url: string): Promise<void> {

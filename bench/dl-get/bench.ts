@@ -17,6 +17,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startNginx } from '../../test/servers/nginx.js';
+import { loadAverage, median } from '../lib/stats.mjs';
 
 const MiB = 1 << 20;
 const { values: opt } = parseArgs({
@@ -28,7 +29,6 @@ const root = '/tmp/dlkit-bench-www';
 const outDir = '/tmp/dlkit-bench-out';
 const sizes = { one: (opt.quick ? 256 : 2048) * MiB, slow: (opt.quick ? 256 : 1024) * MiB };
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 function ensureFile(name: string, size: number): string {
@@ -56,7 +56,6 @@ interface Run {
 }
 
 const TIME = '/usr/bin/time';
-const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 function timeRun(cmd: string[]): Run {
   rmSync(outDir, { recursive: true, force: true });
@@ -78,7 +77,7 @@ function compare(label: string, size: number, variants: Record<string, string[]>
   const cmds: Record<string, string[]> = { ...variants, ...Object.fromEntries(names.map((n) => [n, peers[n]!])) };
   const order = Object.keys(cmds);
   const runsOf: Record<string, Run[]> = Object.fromEntries(order.map((n) => [n, []]));
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   for (let i = 0; i < runs; i++) {
     for (let j = 0; j < order.length; j++) {
       const who = order[(i + j) % order.length]!;
@@ -91,7 +90,7 @@ function compare(label: string, size: number, variants: Record<string, string[]>
     const rate = `${Math.round(size / 1e6 / wall(n))} MB/s`.padStart(10);
     return `${rate}  cpu ${median(rs.map((r) => r.cpu)).toFixed(2)} s  peak RSS ${Math.max(...rs.map((r) => r.rssMiB)).toFixed(0)} MiB`;
   };
-  console.log(`${label} (median of ${runs}; load average ${loadBefore} before, ${load()} after)`);
+  console.log(`${label} (median of ${runs}; load average ${loadBefore} before, ${loadAverage()} after)`);
   for (const [v, cmd] of Object.entries(variants)) {
     console.log(`  ${v.padEnd(18)} ${stats(v)}   [${cmd.slice(ours.length).join(' ')}]`);
     for (const n of names) {

@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { createReadStream, existsSync, openSync, writeSync, closeSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { median } from '../lib/stats.mjs';
 
 const MiB = 1 << 20;
 const { values: opt } = parseArgs({
@@ -41,7 +42,6 @@ const PEERS = {
 };
 const algos = opt.algo ? opt.algo.split(',') : Object.keys(PEERS);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const hexIn = (text) => text.match(/\b[0-9a-f]{16,128}\b/)?.[0];
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 

@@ -14,9 +14,10 @@
 // time when the machine is busy; the load average is printed first.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadAverage, median } from '../lib/stats.mjs';
 
 const MiB = 1 << 20;
 const REPO = resolve(import.meta.dirname, '../..');
@@ -41,7 +42,6 @@ const FORMATS = {
   bz2: ['bzip2 -9 -c', 'bzip2 -dc', 1.0],
 };
 const formats = opt.formats ? opt.formats.split(',') : Object.keys(FORMATS);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sh = (cmd) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
 
 /** 4 MiB stretches: half zeros, a quarter random, a quarter repetitive text. */
@@ -108,5 +108,5 @@ function compare(name) {
 
 if (!existsSync(join(REPO, 'dist', 'commands', 'dl-unpack.js'))) throw new Error('build first: npm run build');
 makeImage();
-console.log(`load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, ${runs} runs each, median`);
+console.log(`load average ${loadAverage()}, ${runs} runs each, median`);
 for (const name of formats) compare(name);

@@ -25,6 +25,7 @@ import { readFiles } from '../../src/lib/stargz/read-files.js';
 import { buildEstargz, type BuildEntry } from '../../test/lib/stargz/estargz-builder.js';
 import { startNginx } from '../../test/servers/nginx.js';
 import { startRegistry, type Registry } from '../../test/servers/registry.js';
+import { median } from '../lib/stats.mjs';
 
 const { values: opt } = parseArgs({ options: { files: { type: 'string', default: '2000' }, mib: { type: 'string', default: '100' } } });
 const FILES = Number(opt.files);
@@ -33,7 +34,6 @@ const MIB = Number(opt.mib);
 const CLI_LS = 'bin/stargz-ls.js';
 const CLI_GET = 'bin/stargz-get.js';
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function layerEntries(): BuildEntry[] {
   const each = Math.floor(((MIB - 1) * 1024 * 1024) / (FILES - 2));

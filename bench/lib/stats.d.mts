@@ -1,0 +1,2 @@
+export declare const median: (xs: number[]) => number;
+export declare const loadAverage: () => string;
