@@ -22,7 +22,7 @@ export interface Blake3TreeOptions {
 }
 
 /** The addon, or undefined where it was not built: blake3 then uses one core. */
-export const findBlake3Tree = (): Blake3Tree | undefined => findAddon<Blake3Tree>('blake3_tree')?.addon;
+export const findBlake3Tree = (): Blake3Tree | undefined => findAddon<Blake3Tree>('blake3_tree');
 
 /**
  * The BLAKE3 digest (hex) of the regular file open as `fd`, as b3sum computes it: the

@@ -31,19 +31,19 @@ const EMPTY = new Uint8Array(0);
  * recycler the buffers are ones the consumer gave back after writing them.
  */
 export function nativeDecodeStage(kind: 'xz' | 'zstd', recycler?: BufferRecycler): Stage | undefined {
-  const found = findAddon<StreamDecode>('stream_decode');
-  if (found === undefined) return undefined;
-  const { addon } = found;
+  const addon = findAddon<StreamDecode>('stream_decode');
+  if (addon === undefined) return undefined;
+  const { open, code } = addon;
   const fresh = (): Buffer => recycler?.take() ?? Buffer.allocUnsafe(OUT_CHUNK);
   return async function* (source) {
-    const handle = addon.open(kind, kind === 'xz' ? availableParallelism() : 1, XZ_THREAD_MEMORY_MIB);
+    const handle = open(kind, kind === 'xz' ? availableParallelism() : 1, XZ_THREAD_MEMORY_MIB);
     let offset = 0;
     let out = fresh();
     let failure: string | null = null;
     // Output comes before the failure found in the same call: it is good bytes.
     function* step(input: Uint8Array, finish: boolean): Generator<Buffer, [number, boolean]> {
       if (failure !== null) throw new CodecFailure(offset, failure);
-      const [used, written, ended, error] = addon.code(handle, input, out, finish);
+      const [used, written, ended, error] = code(handle, input, out, finish);
       failure = error;
       if (written > 0) {
         yield out.subarray(0, written);
