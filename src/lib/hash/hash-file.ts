@@ -49,7 +49,6 @@ export async function hashFile(
   algorithms: readonly Algorithm[],
   options: HashFileOptions = {},
 ): Promise<FileHash> {
-  const hasher = await createMultiHasher(algorithms);
   let file: FileHandle | undefined;
   try {
     file = await open(path, 'r');
@@ -60,15 +59,17 @@ export async function hashFile(
       const blake3 = await hashBlake3Tree(file.fd, stat.size, { threads, signal, onProgress });
       if (blake3 !== undefined) return { path, bytes: stat.size, digests: { blake3 } };
     }
+    // Made only now: the blake3 tree above needs no hasher (nor its binding loaded).
+    const hasher = await createMultiHasher(algorithms);
     // A FIFO or device may block a synchronous read forever, and signals with it.
     const inCache = stat.isFile() && algorithms.every((a) => CACHE_BOUND.has(a));
     await (inCache ? readRegular : readOverlapped)(file, hasher, options);
+    return { path, bytes: hasher.bytes, digests: hasher.digest() };
   } catch (error) {
     throw fileError(path, error);
   } finally {
     await file?.close();
   }
-  return { path, bytes: hasher.bytes, digests: hasher.digest() };
 }
 
 async function readRegular(file: FileHandle, hasher: MultiHasher, options: HashFileOptions): Promise<void> {
