@@ -15,7 +15,7 @@ import { BufferRecycler } from '../lib/streams/buffer-recycler.js';
 import { releaseAfterWrite } from '../lib/streams/release-after-write.js';
 import { decodeInput, type DecodeOptions } from '../lib/unpack/decode-input.js';
 import { FORMATS, type Format } from '../lib/unpack/formats.js';
-import { newCounters, type ByteCounters } from '../lib/unpack/stage.js';
+import { newCounters, OUTPUT_CHUNK, type ByteCounters } from '../lib/unpack/stage.js';
 import type { ArchiveSource } from '../lib/unpack/unpack-archive.js';
 
 /**
@@ -139,7 +139,7 @@ function progressTicker(id: string, total: number | null, c: ByteCounters, { pro
 async function decompress(input: Input, decode: DecodeOptions, args: Args, ctx: CommandContext): Promise<Record<string, unknown>> {
   const toStdout = args.output === undefined || args.output === '-';
   // Output buffers are filled again once written, where the sink copies them on write.
-  const recycler = !toStdout || ctx.io.stdoutReleasesChunks ? new BufferRecycler(256 * 1024) : undefined;
+  const recycler = !toStdout || ctx.io.stdoutReleasesChunks ? new BufferRecycler(OUTPUT_CHUNK) : undefined;
   const sink = (target: Writable): Writable => (recycler ? releaseAfterWrite(target, (c) => recycler.give(c)) : target);
   const d = await decodeInput(input.input, { ...decode, recycler });
   if (toStdout) {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { findAddon } from '../native/find-addon.js';
 import type { BufferRecycler } from '../streams/buffer-recycler.js';
-import type { Stage } from './stage.js';
+import { OUTPUT_CHUNK, type Stage } from './stage.js';
 import { CodecFailure } from './transform-stage.js';
 
 /** native/stream-decode.c: liblzma and libzstd of the system. */
@@ -11,8 +11,6 @@ interface StreamDecode {
   code(handle: object, input: Uint8Array, output: Uint8Array, finish: boolean): [number, number, boolean, string | null];
 }
 
-/** Output buffers: recycled ones when the consumer gives them back, else fresh. */
-export const OUT_CHUNK = 256 * 1024;
 /**
  * What liblzma's threads may hold (each a block's input and output, and its dictionary).
  * 96 MiB fits two threads for `xz -6 -T0` blocks of 24 MiB: 1 GiB in 1.69 s against 2.46 s
@@ -34,7 +32,7 @@ export function nativeDecodeStage(kind: 'xz' | 'zstd', recycler?: BufferRecycler
   const addon = findAddon<StreamDecode>('stream_decode');
   if (addon === undefined) return undefined;
   const { open, code } = addon;
-  const fresh = (): Buffer => recycler?.take() ?? Buffer.allocUnsafe(OUT_CHUNK);
+  const fresh = (): Buffer => recycler?.take() ?? Buffer.allocUnsafe(OUTPUT_CHUNK);
   return async function* (source) {
     const handle = open(kind, kind === 'xz' ? availableParallelism() : 1, XZ_THREAD_MEMORY_MIB);
     let offset = 0;

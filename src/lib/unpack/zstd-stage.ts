@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { Transform } from 'node:stream';
-import type { Stage } from './stage.js';
+import { OUTPUT_CHUNK, type Stage } from './stage.js';
 import { CodecFailure, transformStage } from './transform-stage.js';
 
 /**
@@ -15,8 +15,6 @@ interface DCtx {
   decompressStream(dst: Uint8Array, src: Uint8Array): [number, number, number];
 }
 
-// 256 KiB: fresh output buffers of 1 MiB cost about twice as much (page faults, cache misses).
-const OUT_CHUNK = 256 * 1024;
 
 function napiStage(DCtxClass: new () => DCtx): Stage {
   return async function* (source) {
@@ -24,7 +22,7 @@ function napiStage(DCtxClass: new () => DCtx): Stage {
     let offset = 0;
     let inFrame = false;
     // Replaced only once yielded: a call that buffers input and produces nothing reuses it.
-    let dst = Buffer.allocUnsafe(OUT_CHUNK);
+    let dst = Buffer.allocUnsafe(OUTPUT_CHUNK);
     for await (const chunk of source) {
       for (let src = chunk; ; ) {
         let r: [number, number, number];
@@ -40,9 +38,9 @@ function napiStage(DCtxClass: new () => DCtx): Stage {
         src = src.subarray(consumed);
         if (produced > 0) {
           yield dst.subarray(0, produced);
-          dst = Buffer.allocUnsafe(OUT_CHUNK);
+          dst = Buffer.allocUnsafe(OUTPUT_CHUNK);
         }
-        if (src.length === 0 && produced < OUT_CHUNK) break;
+        if (src.length === 0 && produced < OUTPUT_CHUNK) break;
       }
     }
     if (inFrame) throw new CodecFailure(offset, 'unexpected end of input');
@@ -57,7 +55,7 @@ function pickStage(): () => Stage {
   if (native) {
     return () =>
       transformStage(() => {
-        const stream = native({ chunkSize: OUT_CHUNK });
+        const stream = native({ chunkSize: OUTPUT_CHUNK });
         return { stream, consumed: () => stream.bytesWritten };
       });
   }
