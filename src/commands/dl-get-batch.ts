@@ -52,7 +52,7 @@ type GetOptionsUsed = Pick<
   GetArgs,
   | 'dir' | 'output' | 'expect' | 'mirror' | 'header' | 'segments' | 'min-split' | 'retries' | 'retry-max-time' | 'timeout'
   | 'resume' | 'restart' | 'keep-bad' | 'limit-rate' | 'user' | 'password-stdin' | 'netrc' | 'netrc-file' | 'cookie' | 'proxy'
-  | 'insecure' | 'checksum-url' | 'auto-checksum' | 'fsync'
+  | 'insecure' | 'checksum-url' | 'auto-checksum' | 'fsync' | 'direct-io'
 >;
 
 type Args = CommandArgs<BatchArgs & GetOptionsUsed>;
@@ -205,6 +205,7 @@ function sharedDownload(args: Args, ctx: CommandContext): SharedDownload {
     restart: args.restart,
     keepBad: args.keepBad,
     fsync: args.fsync,
+    directIo: args.directIo,
   };
 }
 

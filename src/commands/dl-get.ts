@@ -36,6 +36,7 @@ export interface GetArgs extends OutputArgs, RetriesArgs, TimeoutArgs, ExpectArg
   restart: boolean;
   'keep-bad': boolean;
   fsync: boolean;
+  'direct-io': boolean;
   'limit-rate': string | undefined;
   user: string | undefined;
   'password-stdin': boolean;
@@ -65,6 +66,7 @@ const getOptions = (y: Argv<CommonArgs>): Argv<GetArgs> =>
     .option('restart', { type: 'boolean', default: true, describe: 'start over when the file changed on the server (--no-restart: fail)' })
     .option('keep-bad', { type: 'boolean', default: false, describe: 'keep FILE.part when the digest does not match' })
     .option('fsync', { type: 'boolean', default: true, describe: 'make data durable before checkpoints and the rename (--no-fsync: page-cache speed)' })
+    .option('direct-io', { type: 'boolean', default: true, describe: 'write files of 64 MiB and more past the page cache on ext4, XFS, btrfs (--no-direct-io: buffered)' })
     .option('limit-rate', { type: 'string', requiresArg: true, describe: 'at most RATE bytes/s in total, e.g. 10M' })
     .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'Basic auth USER:PASSWORD (USER alone: prompt, or --password-stdin)' })
     .option('password-stdin', { type: 'boolean', default: false, describe: 'read the --user password from stdin' })
@@ -87,7 +89,7 @@ export const { run, main } = defineCommand<GetArgs & BatchArgs>({
     ['$0 -d ~/models hf://owner/repo/model.safetensors', 'Hugging Face file, token from HF_TOKEN'],
   ],
   stdoutIsData: true,
-  configKeys: ['segments', 'min-split', 'limit-rate', 'proxy', 'fsync'],
+  configKeys: ['segments', 'min-split', 'limit-rate', 'proxy', 'fsync', 'direct-io'],
   builder,
   handler: async (args, ctx) => {
     if (isBatch(args)) return runBatch(args, ctx);
@@ -146,7 +148,7 @@ async function getOne(given: string, toStdout: boolean, base: Base, args: Args, 
   opts.expect = await withPublished(opts, args);
   if (toStdout) return downloadToStream({ ...opts, out: ctx.io.stdout });
   const target = args.output !== undefined ? await fileTarget(resolve(ctx.io.cwd, args.output)) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
-  const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad, fsync: args.fsync });
+  const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad, fsync: args.fsync, directIo: args.directIo });
   if (args.json) await writeLine(ctx, { url: redactUrl(given), ...result });
   return result;
 }

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { fsError } from '../fs/fs-error.js';
+import { MAX_HOLD_MS, type ChunkWriter, type OnWritten } from './chunk-writer.js';
 
 /** Bytes gathered before one positional writev: big writes are what make disk output fast. */
 export const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -11,8 +12,6 @@ export const batchBytesFor = (connections: number): number =>
   Math.min(WRITE_BATCH_BYTES, Math.max(256 * 1024, Math.floor(BATCH_BUDGET / Math.max(1, connections))));
 /** Well under IOV_MAX (1024), for servers that send tiny chunks. */
 const MAX_CHUNKS = 512;
-/** A slow connection still lands its bytes (progress, checkpoints) at least this often. */
-const MAX_HOLD_MS = 500;
 
 /**
  * Gathers consecutive chunks of one segment and writes them at their file offset in
@@ -21,7 +20,7 @@ const MAX_HOLD_MS = 500;
  * the chunks, so done ranges and hashing follow the disk, never run ahead of it. A slow
  * connection writes at least every half second, so progress and checkpoints keep up.
  */
-export class BatchWriter {
+export class BatchWriter implements ChunkWriter {
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #position: number;
@@ -32,13 +31,12 @@ export class BatchWriter {
     private readonly fh: FileHandle,
     private readonly path: string,
     position: number,
-    private readonly onWritten: (position: number, chunks: readonly Buffer[], bytes: number) => void,
+    private readonly onWritten: OnWritten,
     private readonly batchBytes = WRITE_BATCH_BYTES,
   ) {
     this.#position = position;
   }
 
-  /** Queues a chunk; resolves when there is room for more (backpressure on the reader). */
   async push(chunk: Buffer): Promise<void> {
     if (this.#pending.length === 0) this.#firstPendingAt = performance.now();
     this.#pending.push(chunk);
@@ -47,7 +45,6 @@ export class BatchWriter {
     if (full || performance.now() - this.#firstPendingAt > MAX_HOLD_MS) await this.#startWrite();
   }
 
-  /** Writes whatever is queued and waits for every write to land. */
   async flush(): Promise<void> {
     await this.#startWrite();
     await this.#inflight;

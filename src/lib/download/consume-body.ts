@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
 import type { RateLimiter } from '../streams/rate-limit.js';
-import type { BatchWriter } from './batch-writer.js';
+import type { ChunkWriter } from './chunk-writer.js';
 import type { Segment } from './segment-plan.js';
 
 /**
@@ -13,7 +13,7 @@ import type { Segment } from './segment-plan.js';
 export async function consumeBody(
   body: Readable,
   seg: Segment,
-  writer: BatchWriter,
+  writer: ChunkWriter,
   limiter: RateLimiter | undefined,
   signal: AbortSignal,
 ): Promise<void> {

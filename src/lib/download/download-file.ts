@@ -6,7 +6,7 @@ import { discardBody, drainBody } from '../http/http-request.js';
 import { redactUrl } from '../redact/redact-url.js';
 import type { DownloadOptions, DownloadResult } from './download-options.js';
 import { dlGetCheckpoints, type HashState } from './file-checkpoint.js';
-import { runRanged, runWhole, type RunOutcome } from './file-runs.js';
+import { runRanged, runWhole, type DiskPolicy, type RunOutcome } from './file-runs.js';
 import { verifyAndFinalize } from './finish-file.js';
 import { openSource, type Opening } from './open-source.js';
 import { canSplice } from './source-check.js';
@@ -28,6 +28,12 @@ export interface FileDownloadOptions extends DownloadOptions {
    * checkpoints then survive crashes of the process, not of the machine.
    */
   fsync?: boolean;
+  /**
+   * Write files of 64 MiB and more past the page cache (O_DIRECT) on ext4, XFS and btrfs
+   * (default true): the disk takes the bytes from our buffers instead of the kernel copying
+   * them into the cache and writing them back. false keeps every write buffered.
+   */
+  directIo?: boolean;
 }
 
 interface Prior {
@@ -78,13 +84,13 @@ async function runOpening(
   prior: Prior | undefined,
   from: number,
 ): Promise<{ outcome: RunOutcome; status: number } | 'restart'> {
-  const checkpoints = { ms: opts.checkpointIntervalMs ?? 1000, fsync: opts.fsync ?? true };
+  const disk: DiskPolicy = { checkpointMs: opts.checkpointIntervalMs ?? 1000, fsync: opts.fsync ?? true, direct: opts.directIo ?? true };
   if (opening.kind === 'unsatisfiable') {
     const size = prior?.identity.size ?? 0;
     if ((prior ? prior.done.covers(size) : true) && (opening.total ?? size) === size) {
       startEvent(opts, size, from);
       const opened = { res: undefined, identity: prior?.identity ?? emptyIdentity(opts), done: prior?.done ?? new ByteRanges(), hash: prior?.hash };
-      return { outcome: await runRanged(opts, part, opened, checkpoints), status: 416 };
+      return { outcome: await runRanged(opts, part, opened, disk), status: 416 };
     }
     return 'restart';
   }
@@ -95,11 +101,11 @@ async function runOpening(
     }
     if (!prior && !canSplice(opening.identity)) {
       startEvent(opts, opening.total, 0);
-      return { outcome: await runWhole(opts, part, opening.res, opening.total), status: 206 };
+      return { outcome: await runWhole(opts, part, opening.res, opening.total, disk), status: 206 };
     }
     startEvent(opts, opening.total, from);
     const opened = { res: opening.res, identity: opening.identity, done: prior?.done ?? new ByteRanges(), hash: prior?.hash };
-    return { outcome: await runRanged(opts, part, opened, checkpoints), status: 206 };
+    return { outcome: await runRanged(opts, part, opened, disk), status: 206 };
   }
   if (prior && prior.done.done > 0) {
     if (opts.restart === false && !sameIdentity(prior.identity, opening.identity)) {
@@ -110,7 +116,7 @@ async function runOpening(
     await discard(part);
   }
   startEvent(opts, opening.total, 0);
-  return { outcome: await runWhole(opts, part, opening.res, opening.total), status: 200 };
+  return { outcome: await runWhole(opts, part, opening.res, opening.total, disk), status: 200 };
 }
 
 function startEvent(opts: FileDownloadOptions, total: number | null, resumeFrom: number): void {

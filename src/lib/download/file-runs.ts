@@ -7,12 +7,12 @@ import { contentLength, type HttpResponse } from '../http/http-request.js';
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
-import { BatchWriter } from './batch-writer.js';
 import { consumeBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
 import { DownloadState } from './download-state.js';
 import { CheckpointSaver, type HashState } from './file-checkpoint.js';
 import { MirrorSet } from './mirror-set.js';
+import { partWriters, type PartWriters } from './part-writers.js';
 import { startProgress } from './progress-ticker.js';
 import { requestWhole } from './range-request.js';
 import { retryEmitter } from './retry-events.js';
@@ -28,6 +28,13 @@ export interface RunOutcome {
   checkpointed: boolean;
 }
 
+/** How a run treats the disk: checkpoint interval, fdatasync before checkpoints and the rename, O_DIRECT. */
+export interface DiskPolicy {
+  checkpointMs: number;
+  fsync: boolean;
+  direct: boolean;
+}
+
 const algorithmsOf = (opts: DownloadOptions): Algorithm[] => Object.keys(opts.expect ?? {}) as Algorithm[];
 
 /**
@@ -39,22 +46,25 @@ export async function runRanged(
   opts: DownloadOptions,
   part: PartFile,
   opened: { res: HttpResponse | undefined; identity: HttpIdentity; done: ByteRanges; hash?: HashState },
-  checkpoints: { ms: number; fsync: boolean },
+  disk: DiskPolicy,
 ): Promise<RunOutcome> {
   const { identity, done } = opened;
   const fh = await part.open();
   let saver: CheckpointSaver | undefined;
+  let writers: PartWriters | undefined;
   try {
     await fh.truncate(identity.size).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
     const state = await DownloadState.create(fh, part.partPath, done, algorithmsOf(opts), opened.hash);
-    if (hasValidator(identity)) saver = new CheckpointSaver(fh, part, identity, () => done, checkpoints.fsync, () => state.follower?.saveState());
-    saver?.start(checkpoints.ms);
+    writers = await partWriters(fh, part.partPath, { size: identity.size, connections: opts.segments, direct: disk.direct });
+    if (hasValidator(identity)) saver = new CheckpointSaver(fh, part, identity, () => done, disk.fsync, () => state.follower?.saveState());
+    saver?.start(disk.checkpointMs);
     const plan = new SegmentPlan(done.missing(identity.size), opts.minSplitBytes);
     const seg = opened.res ? plan.take() : undefined;
     const progress = startProgress(opts.id, opts.emit, () => done.done, identity.size, opts.now);
     try {
       const first = seg && opened.res ? { seg, res: opened.res } : undefined;
-      await runSegments({ opts, fh, path: part.partPath, plan, sources: new MirrorSet(opts.url, opts.mirrors ?? [], identity), first, onWritten: state.written });
+      const at = writers.at;
+      await runSegments({ opts, writerAt: (position) => at(position, state.written), plan, sources: new MirrorSet(opts.url, opts.mirrors ?? [], identity), first });
     } finally {
       progress.stop();
       await saver?.stop();
@@ -69,6 +79,7 @@ export async function runRanged(
     await saver?.save().catch(() => undefined);
     throw err;
   } finally {
+    await writers?.close();
     await fh.close();
   }
 }
@@ -77,8 +88,9 @@ export async function runRanged(
  * One stream from byte 0, for a server that answered 200: nothing is ever spliced, so a
  * failed attempt starts again from zero (no checkpoint: a rerun cannot resume either).
  */
-export async function runWhole(opts: DownloadOptions, part: PartFile, first: HttpResponse, total: number | null): Promise<RunOutcome> {
+export async function runWhole(opts: DownloadOptions, part: PartFile, first: HttpResponse, total: number | null, disk: DiskPolicy): Promise<RunOutcome> {
   const fh = await part.open();
+  const writers = await partWriters(fh, part.partPath, { size: total, connections: 1, direct: disk.direct });
   let pending: HttpResponse | undefined = first;
   let state: DownloadState | undefined;
   const bytes = () => state?.done.done ?? 0;
@@ -95,7 +107,7 @@ export async function runWhole(opts: DownloadOptions, part: PartFile, first: Htt
         pending = undefined;
         state = await DownloadState.create(fh, part.partPath, new ByteRanges(), algorithmsOf(opts));
         const seg = { start: 0, end: length ?? Number.POSITIVE_INFINITY, received: 0 };
-        await consumeBody(res.body, seg, new BatchWriter(fh, part.partPath, 0, state.written), opts.limiter, signal ?? opts.signal);
+        await consumeBody(res.body, seg, writers.at(0, state.written), opts.limiter, signal ?? opts.signal);
         await fh.truncate(seg.received).catch((err: unknown) => Promise.reject(fsError(err, part.partPath, 'write')));
         return { total: seg.received, digests: await state.digests(), fetched: state.fetched, checkpointed: false };
       },
@@ -104,6 +116,7 @@ export async function runWhole(opts: DownloadOptions, part: PartFile, first: Htt
     );
   } finally {
     progress.stop();
+    await writers.close();
     await fh.close();
   }
 }

@@ -1,10 +1,9 @@
-import type { FileHandle } from 'node:fs/promises';
 import type { HttpResponse } from '../http/http-request.js';
 import { redactText } from '../redact/redact-text.js';
 import { errorReason } from '../retry/classify-error.js';
 import { retryAsync } from '../retry/retry-async.js';
 import type { PipelineContext } from '../streams/pipeline-observable.js';
-import { BatchWriter, batchBytesFor } from './batch-writer.js';
+import type { ChunkWriter } from './chunk-writer.js';
 import { consumeBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
 import type { MirrorSet, Source } from './mirror-set.js';
@@ -16,13 +15,12 @@ import { checkRangeAnswer } from './source-check.js';
 
 export interface SegmentsJob {
   opts: DownloadOptions;
-  fh: FileHandle;
-  path: string;
+  /** The writer for a segment's bytes from `position` on (it reports what landed). */
+  writerAt: (position: number) => ChunkWriter;
   plan: SegmentPlan;
   sources: MirrorSet;
   /** The first segment, already being answered by the opening response. */
   first?: { seg: Segment; res: HttpResponse };
-  onWritten: (position: number, chunks: readonly Buffer[], bytes: number) => void;
 }
 
 /**
@@ -63,8 +61,7 @@ async function fetchSegment(job: SegmentsJob, seg: Segment, source: Source, ctx:
       const res = pending ?? (await requestRange(opts, source.url, ctx.signal, seg.received, seg.end, job.sources.ifRange(source)));
       if (pending === undefined) await checkRangeAnswer(res, seg.received, () => job.sources.identityFor(source, res), source.url);
       pending = undefined;
-      const writer = new BatchWriter(job.fh, job.path, seg.received, job.onWritten, batchBytesFor(opts.segments));
-      await consumeBody(res.body, seg, writer, opts.limiter, ctx.signal);
+      await consumeBody(res.body, seg, job.writerAt(seg.received), opts.limiter, ctx.signal);
     },
     opts.retry,
     { signal: ctx.signal, onRetry: retryEmitter(opts.id, ctx.emit, opts.credentials?.secrets, () => `bytes ${seg.received}-${seg.end - 1}`) },
