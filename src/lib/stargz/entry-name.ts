@@ -1,9 +1,14 @@
+/** A name that is empty, has `.`, `..` or empty components, a leading or trailing `/`, or a NUL. */
+const UNCLEAN = /^\.{0,2}(?:\/|$)|\/\/|\/\.{1,2}(?:\/|$)|\/$|\0/;
+
 /**
  * A TOC name as a clean relative path: `./a/b/` → `a/b`, `/etc//x` → `etc/x`, `./` → ''
  * (the root). Returns undefined for names that could leave the image root (`..`
  * components) or cannot name a file (NUL): such a TOC is refused, not repaired.
  */
 export function cleanEntryName(raw: string): string | undefined {
+  // Builders write clean names: one test spares thousands of splits and joins.
+  if (!UNCLEAN.test(raw)) return raw;
   if (raw.includes('\0')) return undefined;
   const parts: string[] = [];
   for (const part of raw.split('/')) {

@@ -24,28 +24,48 @@ function removeChildren(view: Map<string, ImageEntry>, dir: string): void {
   for (const key of view.keys()) if (key.startsWith(prefix) && key !== dir) view.delete(key);
 }
 
+/** Whether the base name of a clean path starts with `prefix`, without slicing it out. */
+const baseStartsWith = (path: string, prefix: string): boolean => path.startsWith(prefix, path.lastIndexOf('/') + 1);
+
 /** The whiteouts of one layer, applied to the layers below it only. */
 function applyWhiteouts(view: Map<string, ImageEntry>, entries: readonly LayerEntry[]): void {
   for (const { path } of entries) {
+    if (!baseStartsWith(path, WHITEOUT)) continue;
     const base = baseOf(path);
     if (base === OPAQUE) removeChildren(view, parentOf(path));
-    else if (base.startsWith(WHITEOUT)) removeTree(view, [parentOf(path), base.slice(WHITEOUT.length)].filter(Boolean).join('/'));
+    else removeTree(view, [parentOf(path), base.slice(WHITEOUT.length)].filter(Boolean).join('/'));
   }
 }
 
 function addEntries(view: Map<string, ImageEntry>, entries: readonly LayerEntry[], layer: number): void {
   for (const entry of entries) {
-    if (baseOf(entry.path).startsWith(WHITEOUT)) continue;
+    if (baseStartsWith(entry.path, WHITEOUT)) continue;
     // A directory over a directory merges; anything else replaces the lower tree. Only a
     // directory has anything below it (every entry's parents are dirs), so a replaced
     // file needs no scan of the whole view: view.set below overwrites it.
     if (view.get(entry.path)?.type === 'dir' && entry.type !== 'dir') removeTree(view, entry.path);
-    for (const dir of ancestorsOf(entry.path)) {
-      if (view.get(dir)?.type === 'dir') continue;
-      view.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: undefined, size: 0, chunks: [], layer, implicit: true });
-    }
-    view.set(entry.path, { ...linkedContent(view, entry), layer });
+    // Everything in the view has its parents there as directories: a parent that is one
+    // already (the usual case) needs no walk up.
+    const parent = parentOf(entry.path);
+    if (parent !== '' && view.get(parent)?.type !== 'dir') addParents(view, entry.path, layer);
+    view.set(entry.path, imageEntry(linkedContent(view, entry), layer));
   }
+}
+
+function addParents(view: Map<string, ImageEntry>, path: string, layer: number): void {
+  for (const dir of ancestorsOf(path)) {
+    if (view.get(dir)?.type === 'dir') continue;
+    view.set(dir, { path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: undefined, size: 0, chunks: [], layer, implicit: true });
+  }
+}
+
+/** The entry as the merged tree holds it: its fields, spelt out (a spread copies slowly before V8 optimises). */
+function imageEntry(e: Omit<ImageEntry, 'layer'>, layer: number): ImageEntry {
+  const out: ImageEntry = { path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime, size: e.size, chunks: e.chunks, layer };
+  if (e.linkName !== undefined) out.linkName = e.linkName;
+  if (e.digest !== undefined) out.digest = e.digest;
+  if (e.contentLayer !== undefined) out.contentLayer = e.contentLayer;
+  return out;
 }
 
 /** A hardlink to a file of a lower layer takes that file's content. */
