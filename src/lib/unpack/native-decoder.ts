@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { findAddon } from '../native/find-addon.js';
-import type { BufferRecycler } from '../streams/buffer-recycler.js';
+import type { CodecOptions } from './codec-stage.js';
 import { OUTPUT_CHUNK, type Stage } from './stage.js';
 import { CodecFailure } from './transform-stage.js';
 
@@ -13,11 +13,12 @@ interface StreamDecode {
 
 /**
  * What liblzma's threads may hold (each a block's input and output, and its dictionary).
- * 96 MiB fits two threads for `xz -6 -T0` blocks of 24 MiB: 1 GiB in 1.69 s against 2.46 s
- * on one thread, `xz -T0 -dc` 1.33 s; peak RSS is then ~180 MiB (xz itself: 135 MiB), over
- * the 150 MiB dl-unpack aims for, which only one thread (48 MiB: 127 MiB RSS) keeps.
+ * Two threads of `xz -6 -T0` blocks take 78 MiB (24 MiB out, 6 MiB in, 9 MiB of
+ * dictionary each): 80 runs them, as 96 did (1 GiB: 1.69 s against 2.46 s on one thread),
+ * and 96 only let liblzma keep freed buffers as well: 14 MiB more peak RSS, no faster.
+ * Under 78 one thread decodes.
  */
-const XZ_THREAD_MEMORY_MIB = 96;
+const XZ_THREAD_MEMORY_MIB = 80;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -25,14 +26,15 @@ const EMPTY = new Uint8Array(0);
  * liblzma's multi-threaded decoder for the blocks `xz -T` writes, concatenated streams and
  * padding, multi-frame zstd and skippable frames. Undefined when the addon was not built
  * (no liblzma-dev or libzstd-dev at install): the callers fall back to lzma-native and
- * zstd-napi. Output comes a bounded buffer at a time, so backpressure holds; with a
- * recycler the buffers are ones the consumer gave back after writing them.
+ * zstd-napi. Output comes a bounded buffer at a time, so backpressure holds; its buffers
+ * come from `output` (given back by the consumer once written) and each input chunk goes
+ * back to `input` once decoded: the libraries keep no pointer into it between calls.
  */
-export function nativeDecodeStage(kind: 'xz' | 'zstd', recycler?: BufferRecycler): Stage | undefined {
+export function nativeDecodeStage(kind: 'xz' | 'zstd', { output, input: given }: CodecOptions = {}): Stage | undefined {
   const addon = findAddon<StreamDecode>('stream_decode');
   if (addon === undefined) return undefined;
   const { open, code } = addon;
-  const fresh = (): Buffer => recycler?.take() ?? Buffer.allocUnsafe(OUTPUT_CHUNK);
+  const fresh = (): Buffer => output?.take() ?? Buffer.allocUnsafe(OUTPUT_CHUNK);
   return async function* (source) {
     const handle = open(kind, kind === 'xz' ? availableParallelism() : 1, XZ_THREAD_MEMORY_MIB);
     let offset = 0;
@@ -57,6 +59,7 @@ export function nativeDecodeStage(kind: 'xz' | 'zstd', recycler?: BufferRecycler
         yield* step(input, false);
         input = input.subarray(offset - before);
       }
+      given?.give(chunk);
     }
     // liblzma tells a truncated stream on the second call that makes no progress.
     for (let ended = false, idle = 0; !ended; ) {
