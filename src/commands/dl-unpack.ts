@@ -15,6 +15,7 @@ import { BufferRecycler } from '../lib/streams/buffer-recycler.js';
 import { releaseAfterWrite } from '../lib/streams/release-after-write.js';
 import { decodeInput, type DecodeOptions } from '../lib/unpack/decode-input.js';
 import { FORMATS, type Format } from '../lib/unpack/formats.js';
+import { readFileChunks } from '../lib/unpack/read-file-chunks.js';
 import { newCounters, OUTPUT_CHUNK, type ByteCounters } from '../lib/unpack/stage.js';
 import type { ArchiveSource } from '../lib/unpack/unpack-archive.js';
 
@@ -72,13 +73,14 @@ export const { run, main } = defineCommand<UnpackArgs>({
     const counters = newCounters();
     const began = Date.now();
     const ticker = progressTicker(input.id, input.size, counters, ctx);
-    const decode: DecodeOptions = { format: args.format, force: args.force, counters, signal: ctx.signal, onSniffed: ticker.start };
-    if (args.maxSize !== undefined) decode.maxSize = parseByteSize(args.maxSize, '--max-size');
+    const decode: DecodeOptions = { format: args.format, force: args.force, counters, signal: ctx.signal, onSniffed: ticker.start, inputRecycler: input.recycler };
     let extra: Record<string, unknown>;
     try {
+      if (args.maxSize !== undefined) decode.maxSize = parseByteSize(args.maxSize, '--max-size');
       extra = args.list ? await list(input, decode, args, ctx) : args.directory !== undefined ? await extract(input, decode, args, ctx) : await decompress(input, decode, args, ctx);
     } finally {
       ticker.stop();
+      await input.close();
     }
     ctx.progress.emit({ type: 'end', id: input.id, bytes: counters.bytesOut, durationMs: Date.now() - began, bytesIn: counters.bytesIn, ...extra });
     return 0;
@@ -100,6 +102,10 @@ const loadArchives = () => import('../lib/unpack/unpack-archive.js');
 interface Input extends ArchiveSource {
   id: string;
   size: number | null;
+  /** The buffers a file is read into, for the decoders to give back (none for stdin). */
+  recycler?: BufferRecycler;
+  /** Closes a file input, read to its end or not (a zip read in place, a failure). */
+  close: () => Promise<void>;
 }
 
 // Reads of 1 MiB: with 256 KiB the decoding thread waited for the next read 0.56 s of a
@@ -108,12 +114,18 @@ const READ_BYTES = 1024 * 1024;
 
 async function openInput(file: string, { io }: CommandContext): Promise<Input> {
   const tmpDir = io.env.TMPDIR || tmpdir();
-  if (file === '-') return { id: '-', size: null, input: io.stdin, tmpDir };
+  if (file === '-') return { id: '-', size: null, input: io.stdin, tmpDir, close: async () => undefined };
   const path = resolve(io.cwd, file);
   try {
     const s = await stat(path);
     const fh = await open(path);
-    return { id: file, size: s.isFile() ? s.size : null, path, tmpDir, input: fh.createReadStream({ highWaterMark: READ_BYTES }) };
+    const recycler = new BufferRecycler(READ_BYTES, 2);
+    const chunks = readFileChunks(fh, recycler);
+    const close = async (): Promise<void> => {
+      await chunks.return(undefined);
+      await fh.close();
+    };
+    return { id: file, size: s.isFile() ? s.size : null, path, tmpDir, input: chunks, recycler, close };
   } catch (e) {
     throw fsError(e, path, 'read');
   }

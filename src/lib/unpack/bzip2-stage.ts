@@ -1,3 +1,4 @@
+import type { BufferRecycler } from '../streams/buffer-recycler.js';
 import { BitReader, Bzip2Error, NeedInput } from './bzip2/bit-reader.js';
 import { readBlock, type Block } from './bzip2/read-block.js';
 import type { DecodePool } from './decode-pool.js';
@@ -32,7 +33,10 @@ class InputWindow {
    * of garbage per block, which V8 frees only at its next collection (RSS).
    */
   private store = Buffer.allocUnsafeSlow(0);
-  constructor(private readonly it: AsyncIterator<Buffer>) {}
+  constructor(
+    private readonly it: AsyncIterator<Buffer>,
+    private readonly given?: BufferRecycler,
+  ) {}
 
   get available(): number {
     return this.buf.length - (this.bit >>> 3);
@@ -56,18 +60,21 @@ class InputWindow {
 
   private append(chunk: Buffer, have: number): number {
     if (have + chunk.length > this.store.length) this.store = Buffer.concat([this.store.subarray(0, have)], 2 * (have + chunk.length));
-    return have + chunk.copy(this.store, have);
+    const copied = chunk.copy(this.store, have);
+    this.given?.give(chunk);
+    return have + copied;
   }
 }
 
 /** Enough bytes for any block bzip2 makes (≤ 900 kB of input each); more is waited for. */
 const BLOCK_BUDGET = 9 * 110_000 + 4096;
 
-export function bzip2Stage(pool: DecodePool): Stage {
+/** `input` gets each input chunk back once it is copied into the window. */
+export function bzip2Stage(pool: DecodePool, input?: BufferRecycler): Stage {
   return async function* (source) {
     const it = source[Symbol.asyncIterator]();
     try {
-      yield* inOrder(streamJobs(new InputWindow(it), pool), pool.size + 1);
+      yield* inOrder(streamJobs(new InputWindow(it, input), pool), pool.size + 1);
     } catch (e) {
       if (e instanceof Bzip2Error) throw new CodecFailure(e.offset, e.message);
       throw e;

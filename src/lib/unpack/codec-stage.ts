@@ -10,11 +10,22 @@ import { CodecFailure, transformStage } from './transform-stage.js';
 import { decodeXz } from './xz/xz-decoder.js';
 import { zstdStage } from './zstd-stage.js';
 
-const STAGES: Record<Compression, (pool: () => DecodePool, recycler?: BufferRecycler) => Stage> = {
+export interface CodecOptions {
+  /** Worker threads for bzip2 blocks (default: one per core, for this stage only). */
+  pool?: DecodePool;
+  /** Where the xz and zstd addon takes its output buffers (given back once written). */
+  output?: BufferRecycler;
+  /** Given each input chunk once it is decoded or copied, for the next read to fill. */
+  input?: BufferRecycler;
+}
+
+type Make = (pool: () => DecodePool, opts: CodecOptions) => Stage;
+
+const STAGES: Record<Compression, Make> = {
   gzip: () => transformStage(gzipCodec),
-  xz: (_, recycler) => nativeDecodeStage('xz', recycler) ?? ((source) => decodeXz(source)),
-  zstd: (_, recycler) => nativeDecodeStage('zstd', recycler) ?? zstdStage(),
-  bzip2: (pool) => bzip2Stage(pool()),
+  xz: (_, o) => nativeDecodeStage('xz', o) ?? ((source) => decodeXz(source)),
+  zstd: (_, o) => nativeDecodeStage('zstd', o) ?? zstdStage(),
+  bzip2: (pool, o) => bzip2Stage(pool(), o.input),
 };
 
 /** Turns a codec failure into the integrity error users see: format, offset, reason. */
@@ -30,16 +41,15 @@ function corruptInputError(format: Compression, f: CodecFailure): DlError {
 
 /**
  * The decoding stage for one compression, raising DL_ERR_CORRUPT (exit 65) on bad input.
- * bzip2 decodes blocks on `pool`'s workers; without one, a pool of one worker per core is
- * made for this stage and closed when it ends. xz and zstd use the system's libraries
- * (liblzma's own threads for xz) when the addon was built, else lzma-native and zstd-napi;
- * the addon's output buffers come from `recycler` when the consumer gives them back.
+ * bzip2 decodes blocks on the pool's workers; without one, a pool of one worker per core
+ * is made for this stage and closed when it ends. xz and zstd use the system's libraries
+ * (liblzma's own threads for xz) when the addon was built, else lzma-native and zstd-napi.
  */
-export function codecStage(format: Compression, pool?: DecodePool, recycler?: BufferRecycler): Stage {
+export function codecStage(format: Compression, codec: CodecOptions = {}): Stage {
   return async function* (source, opts) {
     let own: DecodePool | undefined;
     try {
-      yield* STAGES[format](() => pool ?? (own = new DecodePool()), recycler)(source, opts);
+      yield* STAGES[format](() => codec.pool ?? (own = new DecodePool()), codec)(source, opts);
     } catch (e) {
       throw e instanceof CodecFailure ? corruptInputError(format, e) : e;
     } finally {

@@ -25,6 +25,9 @@ export interface DecodeOptions {
   pool?: DecodePool;
   /** Output buffers to fill again once the consumer has written them (xz, zstd). */
   recycler?: BufferRecycler;
+  /** Where input chunks go back once decoded or copied (xz, zstd, bzip2), when the input
+   * is read into its buffers (readFileChunks). */
+  inputRecycler?: BufferRecycler;
   /** Told the formats found once sniffed, before any output (for `start` events). */
   onSniffed?: (compression: Compression | null, inner: Format | null) => void;
 }
@@ -59,7 +62,7 @@ export async function decodeInput(input: AsyncIterable<Buffer>, opts: DecodeOpti
   const found = opts.format ?? sniffFormat(first.head);
   const compression = isCompression(found) ? found : null;
   if (!compression && !opts.force && !(opts.allowArchive && found)) throw notCompressedError(first.head, found);
-  let output = compression ? codecStage(compression, opts.pool, opts.recycler)(first.source, { signal: opts.signal }) : first.source;
+  let output = compression ? codecStage(compression, { pool: opts.pool, output: opts.recycler, input: opts.inputRecycler })(first.source, { signal: opts.signal }) : first.source;
   if (opts.maxSize !== undefined) output = limitStage(opts.maxSize)(output);
   output = byteMeter<Buffer>((_, n) => void (opts.counters.bytesOut += n))(output);
   if (!compression) {
