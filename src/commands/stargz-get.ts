@@ -48,7 +48,9 @@ export const { run, main } = defineCommand<GetArgs>({
     const [image, ...paths] = args._.map(String);
     if (image === undefined || paths.length === 0) throw usageError('name an IMAGE and at least one PATH', `try '${TOOL} --help'`);
     if (args.output === undefined) throw usageError('say where the files go: -o DIR, or -o - for stdout', `try '${TOOL} --help'`);
-    const opened = await openImageFromArgs(image, args, ctx);
+    // One file to stdout: its chunks are requested while the TOCs are still being indexed.
+    const early = args.output === '-' && paths.length === 1 && !isGlob(paths[0]!) ? paths : [];
+    const opened = await openImageFromArgs(image, args, ctx, early);
     try {
       const chosen = select(opened.files, paths);
       return args.output === '-' ? await toStdout(opened, chosen, args, ctx) : await toDirectory(opened, chosen, resolve(ctx.io.cwd, args.output), args, ctx);

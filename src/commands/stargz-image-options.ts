@@ -59,6 +59,8 @@ interface OpenSettings {
   timeoutMs: number;
   credentials: (registry: string) => Promise<BasicCredentials | undefined>;
   onRetry?: (info: RetryInfo) => void;
+  /** Regular files to be read whole: their reads start early (openImage). */
+  prefetch?: readonly string[];
 }
 
 /**
@@ -83,11 +85,14 @@ async function openWith(text: string, args: Partial<ImageArgs>, s: OpenSettings)
     timeoutMs: s.timeoutMs,
     onRetry: s.onRetry,
   });
-  return openImage(source, { concurrency: args.concurrency, signal: s.signal });
+  return openImage(source, { concurrency: args.concurrency, signal: s.signal, prefetch: s.prefetch });
 }
 
-/** Opens IMAGE as the options say; `close` releases the connections. */
-export async function openImageFromArgs(text: string, args: CommandArgs<ImageArgs>, ctx: CommandContext): Promise<OpenedImage & { close(): Promise<void> }> {
+/**
+ * Opens IMAGE as the options say; `close` releases the connections. `prefetch`: regular
+ * files the caller will read whole, whose first reads start while the TOCs are indexed.
+ */
+export async function openImageFromArgs(text: string, args: CommandArgs<ImageArgs>, ctx: CommandContext, prefetch?: readonly string[]): Promise<OpenedImage & { close(): Promise<void> }> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw usageError('--concurrency must be a whole number ≥ 1');
   const dispatcher = createDispatcher({ env: ctx.io.env, connectTimeoutMs: args.timeout * 1000, connections: args.concurrency + 2 });
   const close = (): Promise<void> => dispatcher.close().catch(() => undefined);
@@ -100,8 +105,9 @@ export async function openImageFromArgs(text: string, args: CommandArgs<ImageArg
       timeoutMs: args.timeout * 1000,
       credentials: await credentialSource(args, ctx),
       onRetry: (info) => ctx.progress.emit({ type: 'retry', id: text, attempt: info.attempt, delayMs: info.delayMs, reason: errorReason(info.error) }),
+      prefetch,
     });
-    return { ...opened, close };
+    return { ...opened, close: () => (opened.dropPrefetched(), close()) };
   } catch (err) {
     await close();
     throw err;

@@ -22,7 +22,8 @@ export interface OpenLayerOptions {
   signal?: AbortSignal;
 }
 
-export interface StargzLayer {
+/** A layer whose TOC has been read and checked against its digest, not yet indexed. */
+export interface LayerToc {
   source: BlobSource;
   format: LayerFormat;
   codec: ChunkCodec;
@@ -31,12 +32,22 @@ export interface StargzLayer {
   tocSize: number;
   /** sha256 of the TOC JSON. */
   tocDigest: string;
+  /** The parsed TOC JSON, unchecked beyond its digest: input from the network. */
+  toc: unknown;
+}
+
+export interface StargzLayer extends Omit<LayerToc, 'toc'> {
   /** Files in TOC order, names cleaned, landmarks and the root left out. */
   entries: LayerEntry[];
 }
 
 /** Reads footer and TOC of one layer (at most two reads), checks the TOC, and indexes it. */
 export async function openLayer(source: BlobSource, opts: OpenLayerOptions = {}): Promise<StargzLayer> {
+  return indexLayer(await readLayerToc(source, opts));
+}
+
+/** Reads footer and TOC of one layer (at most two reads) and checks the TOC's digest. */
+export async function readLayerToc(source: BlobSource, opts: OpenLayerOptions = {}): Promise<LayerToc> {
   const { signal } = opts;
   const tailLength = Math.min(source.size, Math.max(MAX_FOOTER_SIZE, opts.tailBytes ?? DEFAULT_TAIL_BYTES));
   const tailStart = source.size - tailLength;
@@ -52,15 +63,13 @@ export async function openLayer(source: BlobSource, opts: OpenLayerOptions = {})
   if (opts.tocDigest !== undefined && opts.tocDigest !== toc.digest) {
     throw digestMismatchError(`layer ${source.label}: table of contents`, opts.tocDigest, toc.digest, { layer: source.label });
   }
-  return {
-    source,
-    format: footer.format,
-    codec: footer.format === 'zstdchunked' ? 'zstd' : 'gzip',
-    footer,
-    tocSize: tocEnd - footer.tocOffset,
-    tocDigest: toc.digest,
-    entries: tocEntries(toc.value, footer.tocOffset, source.label),
-  };
+  const codec = footer.format === 'zstdchunked' ? 'zstd' : 'gzip';
+  return { source, format: footer.format, codec, footer, tocSize: tocEnd - footer.tocOffset, tocDigest: toc.digest, toc: toc.value };
+}
+
+/** Checks every entry of a read TOC and indexes them (tocEntries). */
+export function indexLayer({ toc, ...layer }: LayerToc): StargzLayer {
+  return { ...layer, entries: tocEntries(toc, layer.footer.tocOffset, layer.source.label) };
 }
 
 /** Bytes [start, end) of the blob, taken from the tail already read where it covers them. */

@@ -41,6 +41,24 @@ const TYPES: ReadonlySet<unknown> = new Set(ENTRY_TYPES);
 
 type Raw = Record<string, unknown>;
 
+/**
+ * Where each chunk's compressed bytes end: at the next offset anywhere in the blob (`offsets`
+ * lists every entry's), or at the TOC.
+ */
+export function chunkEnds(offsets: readonly number[], tocOffset: number): (offset: number) => number {
+  const sorted = Float64Array.from(offsets).sort();
+  return (offset) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length ? sorted[lo]! : tocOffset;
+  };
+}
+
 /** Checks and converts the parsed TOC JSON; `tocOffset` bounds every chunk offset. */
 export function tocEntries(toc: unknown, tocOffset: number, label: string): LayerEntry[] {
   const list = (toc as { entries?: unknown } | null)?.entries;
@@ -144,18 +162,7 @@ class TocReader {
 
   /** Fills in chunk sizes and compressed ends, checks that chunks tile each file, resolves hardlinks. */
   finish(): LayerEntry[] {
-    // Sorted offsets: a chunk's compressed bytes run to the next offset in the blob (or the TOC).
-    const sorted = this.offsets.sort((a, b) => a - b);
-    const endOf = (offset: number): number => {
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid]! <= offset) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < sorted.length ? sorted[lo]! : this.tocOffset;
-    };
+    const endOf = chunkEnds(this.offsets, this.tocOffset);
     const entries = [...this.byPath.values()];
     for (const entry of entries) if (entry.chunks.length > 0) this.tile(entry, endOf);
     // A hardlink gets its target's content (same layer); one to a lower layer is resolved when merging.
