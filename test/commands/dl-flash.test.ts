@@ -58,7 +58,7 @@ describe.skipIf(loopSkipReason)(`dl-flash on loop devices${loopSkipReason ? ` ($
     const types = r.events.map((e) => e.type);
     expect(types[0]).toBe('start');
     expect(r.events.find((e) => e.type === 'start')).toMatchObject({ total: image.length, targets: [t.path], resumedFrom: 0 });
-    expect(r.events.find((e) => e.type === 'verify')).toMatchObject({ id: t.path, ok: true, algorithm: 'xxh64-blocks' });
+    expect(r.events.find((e) => e.type === 'verify')).toMatchObject({ id: t.path, ok: true, algorithm: 'xxh3-blocks' });
     expect(r.events.at(-1)).toMatchObject({ type: 'end', bytes: image.length });
   });
 

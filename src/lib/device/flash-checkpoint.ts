@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createCheckpointStore, type CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { parseSourceIdentity, sameIdentity, type DeviceIdentity, type SourceIdentity } from '../checkpoint/source-identity.js';
+import { BLOCK_DIGEST_ALGORITHM } from './block-digests.js';
 
 /**
  * dl-flash's checkpoint state: which drives, how far every one of them is durably
@@ -16,10 +17,12 @@ export interface FlashState {
   size: number | null;
   blockSize: number;
   /**
-   * Base64 of the 8-byte xxh64 digest of every block below position; absent when the run
+   * Base64 of the 8-byte digest of every block below position; absent when the run
    * took none (a file written with --no-verify).
    */
   digests?: string;
+  /** What made the digests: BLOCK_DIGEST_ALGORITHM; with digests only. */
+  digestAlgorithm?: string;
 }
 
 const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -35,7 +38,11 @@ function validateState(x: unknown): FlashState {
   if (s.digests === undefined) return state;
   if (typeof s.digests !== 'string') throw new TypeError('digests are not a string');
   if (Buffer.from(s.digests, 'base64').length !== Math.floor(s.position / s.blockSize) * 8) throw new TypeError('digests do not cover the position');
-  return { ...state, digests: s.digests };
+  // Checkpoints from before the digests were named hold xxh64 ones, which this run's cannot
+  // be compared with: such a checkpoint is refused, and the run starts over saying why.
+  const algorithm = typeof s.digestAlgorithm === 'string' ? s.digestAlgorithm : 'xxh64-blocks (an older dlkit)';
+  if (algorithm !== BLOCK_DIGEST_ALGORITHM) throw new TypeError(`its block digests are ${algorithm}, not ${BLOCK_DIGEST_ALGORITHM}`);
+  return { ...state, digests: s.digests, digestAlgorithm: algorithm };
 }
 
 export const flashCheckpointStore: CheckpointStore<FlashState> = createCheckpointStore({ kind: 'dl-flash', version: 1, validateState });

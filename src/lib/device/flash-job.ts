@@ -2,7 +2,7 @@ import { DlError } from '../errors/dl-error.js';
 import type { EventInput } from '../events/types.js';
 import type { DeviceIdentity, SourceIdentity } from '../checkpoint/source-identity.js';
 import type { RateLimiter } from '../streams/rate-limit.js';
-import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
+import { BLOCK_DIGEST_ALGORITHM, BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
 import { DeviceWriter } from './device-writer.js';
 import { driveIdentity } from './drive.js';
 import { checkpointMatches, flashCheckpointPath, flashCheckpointStore, type FlashState } from './flash-checkpoint.js';
@@ -36,7 +36,7 @@ export interface FlashResult {
   resumedFrom: number;
   /** Drives dropped after failing, with why. */
   failed: { device: string; error: DlError }[];
-  /** xxh64 over the block digests of the image; '' when none were taken (a file, --no-verify). */
+  /** XXH3-64 over the block digests of the image; '' when none were taken (a file, --no-verify). */
   digest: string;
 }
 
@@ -74,7 +74,7 @@ export async function flashJob(o: FlashJobOptions): Promise<FlashResult> {
   // Runs while writing goes on: the digests may be ahead of `position`; save its prefix.
   const save = async (position: number): Promise<void> => {
     if (!path || position === 0 || position % DIGEST_BLOCK_SIZE !== 0 || position > (digests?.bytes ?? Infinity)) return;
-    const state: FlashState = { devices, position, size: o.source.size, blockSize: DIGEST_BLOCK_SIZE, ...(digests ? { digests: digests.prefixBase64(position) } : {}) };
+    const state: FlashState = { devices, position, size: o.source.size, blockSize: DIGEST_BLOCK_SIZE, ...(digests ? { digests: digests.prefixBase64(position), digestAlgorithm: BLOCK_DIGEST_ALGORITHM } : {}) };
     await flashCheckpointStore.save(path, { identity: o.sourceIdentity, state });
   };
   const result = await writeImage({

@@ -2,7 +2,7 @@ import { AlignedPool, allocAligned, DIRECT_ALIGN } from './aligned-pool.js';
 import { BlockDigests, DIGEST_BLOCK_SIZE } from './block-digests.js';
 import { deviceError, endOfDevice } from './device-writer.js';
 import type { DeviceHandle } from './open-device.js';
-import { createXxh64Stream } from './xxh64.js';
+import { createXxh3Stream } from './xxh3.js';
 
 export interface ReadBackOptions {
   /** Bytes from offset 0 to read and hash: the image's size. */
@@ -29,7 +29,7 @@ export async function readBackDigests(handle: DeviceHandle, opts: ReadBackOption
   const readSize = opts.readSize ?? 4 * blockSize;
   if (readSize % blockSize !== 0) throw new RangeError(`read size ${readSize} is not a multiple of ${blockSize}`);
   const pool = new AlignedPool(opts.inFlight ?? 3, readSize);
-  const hasher = await createXxh64Stream();
+  const hasher = await createXxh3Stream();
   const digests: Uint8Array[] = [];
   const pending = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
