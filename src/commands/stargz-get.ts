@@ -6,8 +6,7 @@ import { defineCommand, type CommandArgs, type CommandContext } from '../cli/def
 import { writeOut } from '../cli/write-text.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
-import { preparePartFile, type PartFile } from '../lib/fs/part-file.js';
-import { hashFile } from '../lib/hash/hash-file.js';
+import type { PartFile } from '../lib/fs/part-file.js';
 import { extractTarget } from '../lib/stargz/extract-target.js';
 import { safeName } from '../lib/stargz/format-entry.js';
 import type { ImageEntry } from '../lib/stargz/merge-layers.js';
@@ -52,7 +51,7 @@ export const { run, main } = defineCommand<GetArgs>({
     const early = args.output === '-' && paths.length === 1 && !isGlob(paths[0]!) ? paths : [];
     const opened = await openImageFromArgs(image, args, ctx, early);
     try {
-      const chosen = select(opened.files, paths);
+      const chosen = await select(opened.files, paths);
       return args.output === '-' ? await toStdout(opened, chosen, args, ctx) : await toDirectory(opened, chosen, resolve(ctx.io.cwd, args.output), args, ctx);
     } finally {
       await opened.close();
@@ -61,10 +60,10 @@ export const { run, main } = defineCommand<GetArgs>({
 });
 
 /** Every entry the arguments name, a directory with all below it; exit 66 before any fetch when one names nothing. */
-function select(files: readonly ImageEntry[], paths: string[]): ImageEntry[] {
+async function select(files: readonly ImageEntry[], paths: string[]): Promise<ImageEntry[]> {
   const chosen = new Map<string, ImageEntry>();
   for (const arg of paths) {
-    const found = matchArgument(files, arg);
+    const found = await matchArgument(files, arg);
     if (found === undefined) {
       throw new DlError(`${safeName(arg)}: no such file or directory in the image`, { code: 'DL_ERR_NOT_FOUND', exitCode: ExitCode.NO_INPUT, hint: 'list the image with stargz-ls -R IMAGE', details: { path: arg } });
     }
@@ -108,6 +107,7 @@ function fetchProgress(ctx: CommandContext, id: string, total: number) {
 async function digestOnDisk(path: string, size: number): Promise<string | undefined> {
   const stats = await lstat(path).catch(() => undefined);
   if (!stats?.isFile() || stats.size !== size) return undefined;
+  const { hashFile } = await import('../lib/hash/hash-file.js');
   const { digests } = await hashFile(path, ['sha256']);
   return `sha256:${digests.sha256}`;
 }
@@ -139,6 +139,8 @@ async function toDirectory(opened: OpenedImage, chosen: ImageEntry[], root: stri
 type Progress = ReturnType<typeof fetchProgress>;
 
 async function fetchInto(opened: OpenedImage, list: ImageEntry[], targets: Map<string, string>, progress: Progress, args: Args, ctx: CommandContext): Promise<void> {
+  // Loaded here, not at start-up: `-o -` never writes a file.
+  const { preparePartFile } = await import('../lib/fs/part-file.js');
   const open = new Map<number, { part: PartFile; fh: FileHandle }>();
   const partOf = async (i: number): Promise<{ part: PartFile; fh: FileHandle }> => {
     const known = open.get(i);

@@ -76,7 +76,7 @@ async function listFiles(opened: OpenedImage, paths: string[], args: Args, ctx: 
   let missing = 0;
   const shown: ImageEntry[] = [];
   for (const arg of paths.length > 0 ? paths : ['']) {
-    const found = listingFor(opened.files, arg, args.recursive);
+    const found = await listingFor(opened.files, arg, args.recursive);
     if (found) shown.push(...found);
     else {
       missing++;
