@@ -36,6 +36,9 @@ export async function startPacedProxy(upstreamPort: number, bytesPerSecond: numb
   const server = createServer((client) => {
     const upstream = connect(upstreamPort, '127.0.0.1');
     for (const s of [client, upstream]) {
+      // As nginx and the registry do: with Nagle's algorithm, a paced piece smaller than
+      // a segment waited for the peer's delayed ACK (~40 ms stalls).
+      s.setNoDelay(true);
       sockets.add(s);
       s.on('error', () => undefined).on('close', () => sockets.delete(s));
     }
