@@ -1,6 +1,6 @@
 /**
  * A TCP proxy on 127.0.0.1 that sends each connection's answers at `bytesPerSecond`, as
- * a link of that speed would, with no burst beyond one 16 KiB piece. nginx's limit_rate
+ * a link of that speed would, with no burst beyond a few 16 KiB pieces. nginx's limit_rate
  * allows rate × (whole seconds since the request began + 1), so any answer under a
  * second's worth (12.5 MB at 100 Mbit/s) left at loopback speed: a 1 MiB range read took
  * 15 ms where the link takes 84. Requests go upstream unpaced.
@@ -10,6 +10,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const PIECE = 16 * 1024;
+/** Credit an idle link keeps, in pieces: enough to make up for timers firing late. */
+const BURST_PIECES = 4;
 
 export interface PacedProxy {
   port: number;
@@ -17,12 +19,13 @@ export interface PacedProxy {
 }
 
 async function pace(from: Socket, to: Socket, bytesPerSecond: number): Promise<void> {
-  // When the link is free again; idle time earns no credit.
+  // When the link is free again; idle time earns no more than BURST_PIECES of credit.
+  const burstMs = (BURST_PIECES * PIECE * 1000) / bytesPerSecond;
   let free = performance.now();
   for await (const chunk of from as AsyncIterable<Buffer>) {
     for (let at = 0; at < chunk.length; at += PIECE) {
       const piece = chunk.subarray(at, at + PIECE);
-      free = Math.max(free, performance.now()) + (piece.length * 1000) / bytesPerSecond;
+      free = Math.max(free, performance.now() - burstMs) + (piece.length * 1000) / bytesPerSecond;
       const wait = free - performance.now();
       if (wait > 1) await sleep(wait);
       if (!to.write(piece)) await once(to, 'drain');
