@@ -52,9 +52,9 @@ interface FlashArgs extends YesArgs, ResumeArgs {
 type Args = CommandArgs<FlashArgs>;
 
 const TOOL = 'dl-flash';
-// Blocks in flight: three writes and the source's read-ahead fill libuv's four threads, so the read
-// never queues behind a write (more in flight measured no faster on a loop device). 4 × 4 MiB of buffers.
-const IN_FLIGHT = 3;
+// Writes in flight per drive: one on each of libuv's four threads (a file source is read on
+// the main thread, see fileSource). 5 × 4 MiB of buffers.
+const IN_FLIGHT = 4;
 
 const builder = (y: Argv<CommonArgs>): Argv<FlashArgs> =>
   withResume(withYes(y))
