@@ -25,9 +25,9 @@ const toDriveNode = (n: LsblkNode): DriveNode => ({
 });
 
 /** lsblk's view of one top-level device, completed from sysfs. */
-export async function toDrive(n: LsblkNode, opts: ListOptions = {}): Promise<Drive> {
-  const facts = await readSysfsFacts(n.kname, opts.sysRoot);
-  const usb = await readUsbLink(n.kname, opts.sysRoot);
+export function toDrive(n: LsblkNode, opts: ListOptions = {}): Drive {
+  const facts = readSysfsFacts(n.kname, opts.sysRoot);
+  const usb = readUsbLink(n.kname, opts.sysRoot);
   const below = descendants(n);
   const bus = n.tran ?? (n.type === 'loop' ? 'loop' : undefined);
   const serial = n.serial ?? facts.serial;
@@ -54,7 +54,7 @@ export async function toDrive(n: LsblkNode, opts: ListOptions = {}): Promise<Dri
 /** Whole drives (disks and loop devices; not partitions, not empty loops, not zero-size). */
 export async function listDrives(opts: ListOptions = {}): Promise<Drive[]> {
   const nodes = (await runLsblk()).filter((n) => n.size > 0 && (n.type === 'disk' || n.type === 'loop'));
-  return Promise.all(nodes.map((n) => toDrive(n, opts)));
+  return nodes.map((n) => toDrive(n, opts));
 }
 
 /** The drive a device node (major:minor) belongs to, the drive itself or one below it. */

@@ -56,7 +56,7 @@ export async function openDevice(drive: Drive, opts: OpenOptions): Promise<Devic
 async function assertSameDrive(fh: FileHandle, drive: Drive, sysRoot?: string): Promise<void> {
   const st = await fh.stat();
   // sysfs afresh (no second lsblk): the kernel's current size, disk sequence, loop file, serial.
-  const now = st.isBlockDevice() && majMinOf(st.rdev) === drive.majMin ? await readSysfsFacts(drive.name, sysRoot) : undefined;
+  const now = st.isBlockDevice() && majMinOf(st.rdev) === drive.majMin ? readSysfsFacts(drive.name, sysRoot) : undefined;
   const same =
     now !== undefined &&
     now.size === drive.size &&

@@ -1,7 +1,7 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { UsbLink } from './drive.js';
-import { readAttr, readNumber } from './sysfs.js';
+import { readAttr, readNumber, realSysPath } from './sysfs.js';
 
 const USB2_MBPS = 480;
 
@@ -11,14 +11,14 @@ const USB2_MBPS = 480;
  * when it says it is USB 3 (bcdUSB ≥ 3.0) or when its port has a SuperSpeed peer (a USB 3
  * drive on a USB 3 port that fell back to USB 2 reports bcdUSB 2.10).
  */
-export async function readUsbLink(blockName: string, sysRoot = '/sys'): Promise<UsbLink | undefined> {
-  let dir = await realpath(join(sysRoot, 'block', blockName)).catch(() => undefined);
+export function readUsbLink(blockName: string, sysRoot = '/sys'): UsbLink | undefined {
+  let dir = realSysPath(join(sysRoot, 'block', blockName));
   const stop = join(sysRoot, 'devices');
   while (dir !== undefined && dir.startsWith(stop + '/')) {
-    const speed = await readNumber(dir, 'speed');
-    if (speed !== undefined && (await readAttr(dir, 'idVendor')) !== undefined) {
-      const version = await readAttr(dir, 'version');
-      const degraded = speed <= USB2_MBPS && ((version !== undefined && Number(version) >= 3) || (await hasSuperSpeedPeer(dir)));
+    const speed = readNumber(dir, 'speed');
+    if (speed !== undefined && readAttr(dir, 'idVendor') !== undefined) {
+      const version = readAttr(dir, 'version');
+      const degraded = speed <= USB2_MBPS && ((version !== undefined && Number(version) >= 3) || hasSuperSpeedPeer(dir));
       return { speedMbps: speed, ...(version ? { version } : {}), degraded };
     }
     dir = dirname(dir);
@@ -27,7 +27,7 @@ export async function readUsbLink(blockName: string, sysRoot = '/sys'): Promise<
 }
 
 /** A device directory "…/usb1/1-2" hangs on port "…/usb1/1-0:1.0/usb1-port2" of its hub. */
-async function hasSuperSpeedPeer(deviceDir: string): Promise<boolean> {
+function hasSuperSpeedPeer(deviceDir: string): boolean {
   const name = deviceDir.slice(deviceDir.lastIndexOf('/') + 1);
   const dash = name.lastIndexOf('-');
   const dot = name.lastIndexOf('.');
@@ -37,5 +37,6 @@ async function hasSuperSpeedPeer(deviceDir: string): Promise<boolean> {
   const port = name.slice(Math.max(dash, dot) + 1);
   // Root hub "usb1" has interface "1-0:1.0"; hub "1-2" has "1-2:1.0".
   const iface = hubName.startsWith('usb') ? `${hubName.slice(3)}-0:1.0` : `${hubName}:1.0`;
-  return lstat(join(hub, iface, `${hubName}-port${port}`, 'peer')).then(() => true, () => false);
+  // The link itself: its target lies in another part of the tree.
+  return lstatSync(join(hub, iface, `${hubName}-port${port}`, 'peer'), { throwIfNoEntry: false }) !== undefined;
 }

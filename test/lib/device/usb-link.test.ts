@@ -31,13 +31,13 @@ describe('USB link speed from sysfs', () => {
     ['a USB 3 drive (bcdUSB 3.x) at 480 Mb/s is degraded', { speed: '480', version: '3.00', ssPeer: false }, { speedMbps: 480, degraded: true }],
     ['a drive at 480 Mb/s on a port with a SuperSpeed peer is degraded', { speed: '480', version: '2.10', ssPeer: true }, { speedMbps: 480, degraded: true }],
     ['a USB 2 drive on a USB 2 port is not', { speed: '480', version: '2.00', ssPeer: false }, { speedMbps: 480, degraded: false }],
-  ])('%s', async (_, tree, want) => {
+  ])('%s', (_, tree, want) => {
     const root = fakeSysfs(tree);
     roots.push(root);
-    expect(await readUsbLink('sdb', root)).toMatchObject(want);
+    expect(readUsbLink('sdb', root)).toMatchObject(want);
   });
 
-  it('a drive with no USB device above it has no link', async () => {
-    expect(await readUsbLink('loop0')).toBeUndefined();
+  it('a drive with no USB device above it has no link', () => {
+    expect(readUsbLink('loop0')).toBeUndefined();
   });
 });
