@@ -151,7 +151,8 @@ function progressTicker(id: string, total: number | null, c: ByteCounters, { pro
 async function decompress(input: Input, decode: DecodeOptions, args: Args, ctx: CommandContext): Promise<Record<string, unknown>> {
   const toStdout = args.output === undefined || args.output === '-';
   // Output buffers are filled again once written, where the sink copies them on write.
-  const recycler = !toStdout || ctx.io.stdoutReleasesChunks ? new BufferRecycler(OUTPUT_CHUNK) : undefined;
+  // 32 wait at most: a bzip2 job takes 16 (4 MiB) at once.
+  const recycler = !toStdout || ctx.io.stdoutReleasesChunks ? new BufferRecycler(OUTPUT_CHUNK, 32) : undefined;
   const sink = (target: Writable): Writable => (recycler ? releaseAfterWrite(target, (c) => recycler.give(c)) : target);
   const d = await decodeInput(input.input, { ...decode, recycler });
   if (toStdout) {

@@ -24,6 +24,14 @@ export class BufferRecycler {
     return buffer;
   }
 
+  /**
+   * Counts a buffer take() lent as lent again after it came back from a worker thread: the
+   * transfer gave its bytes a new ArrayBuffer, which give() would not know.
+   */
+  adopt(chunk: Uint8Array): void {
+    if (chunk.buffer.byteLength === this.size) this.#lent.add(chunk.buffer);
+  }
+
   /** Gives back the buffer under `chunk` (a view of one take() returned) once nobody reads it. */
   give(chunk: Uint8Array): void {
     if (!this.#lent.delete(chunk.buffer) || this.#free.length >= this.keep) return;

@@ -1,4 +1,5 @@
-import type { BufferRecycler } from '../streams/buffer-recycler.js';
+import { BufferRecycler } from '../streams/buffer-recycler.js';
+import type { CodecOptions } from './codec-stage.js';
 import { BitReader, Bzip2Error, NeedInput } from './bzip2/bit-reader.js';
 import { readBlock, type Block } from './bzip2/read-block.js';
 import type { DecodePool } from './decode-pool.js';
@@ -69,12 +70,32 @@ class InputWindow {
 /** Enough bytes for any block bzip2 makes (≤ 900 kB of input each); more is waited for. */
 const BLOCK_BUDGET = 9 * 110_000 + 4096;
 
-/** `input` gets each input chunk back once it is copied into the window. */
-export function bzip2Stage(pool: DecodePool, input?: BufferRecycler): Stage {
+/**
+ * Output per job at most: a block of zeros expands to 46 MB, and the decoder keeps a few
+ * jobs' output waiting in order; the rest of a block is a further job.
+ */
+const PIECE_BYTES = 4 * 1024 * 1024;
+/** Output buffers when the consumer gives none back (the jobs' unused ones still are). */
+const CHUNK = 1024 * 1024;
+
+interface Jobs {
+  pool: DecodePool;
+  /** Where jobs get their output buffers, and where written ones come back. */
+  buffers: BufferRecycler;
+  /** Block buffers (tt) handed back by finished jobs. */
+  spare: Uint32Array[];
+}
+
+/**
+ * `input` gets each input chunk back once it is copied into the window; output buffers
+ * come from `output`, which the consumer gives them back to once written.
+ */
+export function bzip2Stage(pool: DecodePool, { input, output }: Pick<CodecOptions, 'input' | 'output'> = {}): Stage {
   return async function* (source) {
     const it = source[Symbol.asyncIterator]();
+    const jobs: Jobs = { pool, buffers: output ?? new BufferRecycler(CHUNK, PIECE_BYTES / CHUNK), spare: [] };
     try {
-      yield* inOrder(streamJobs(new InputWindow(it, input), pool), pool.size + 1);
+      yield* inOrder(streamJobs(new InputWindow(it, input), jobs), pool.size + 1);
     } catch (e) {
       if (e instanceof Bzip2Error) throw new CodecFailure(e.offset, e.message);
       throw e;
@@ -84,8 +105,7 @@ export function bzip2Stage(pool: DecodePool, input?: BufferRecycler): Stage {
   };
 }
 
-async function* streamJobs(w: InputWindow, pool: DecodePool): AsyncGenerator<AsyncIterable<Buffer>> {
-  const spare: Uint32Array[] = [];
+async function* streamJobs(w: InputWindow, jobs: Jobs): AsyncGenerator<AsyncIterable<Buffer>> {
   for (;;) {
     await w.fill(4);
     if (w.available === 0) return;
@@ -93,18 +113,18 @@ async function* streamJobs(w: InputWindow, pool: DecodePool): AsyncGenerator<Asy
       if (w.base + (w.bit >>> 3) === 0) throw new CodecFailure(0, 'not a bzip2 stream');
       return; // trailing garbage after a complete stream is ignored, as bzip2 -d does
     }
-    yield* blockJobs(w, pool, spare);
+    yield* blockJobs(w, jobs);
   }
 }
 
-/** One stream's blocks; `spare` holds block buffers handed back by finished jobs. */
-async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]): AsyncGenerator<AsyncIterable<Buffer>> {
+/** One stream's blocks. */
+async function* blockJobs(w: InputWindow, jobs: Jobs): AsyncGenerator<AsyncIterable<Buffer>> {
   const level = w.buf[(w.bit >>> 3) + 3]! - 0x30;
   if (level < 1 || level > 9) throw new Bzip2Error('bad block size in stream header', w.base + (w.bit >>> 3) + 3);
   w.bit += 32;
   let combined = 0;
   for (;;) {
-    const tt = (spare.pop() ?? new Uint32Array(900_000)).subarray(0, level * 100_000);
+    const tt = (jobs.spare.pop() ?? new Uint32Array(900_000)).subarray(0, level * 100_000);
     const unit = await readUnit(w, (r) => {
       const magic = [r.read(24), r.read(24)];
       if (magic[0] === EOS_MAGIC[0] && magic[1] === EOS_MAGIC[1]) return { crc: r.read32() };
@@ -117,8 +137,14 @@ async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]
       return;
     }
     combined = (((combined << 1) | (combined >>> 31)) ^ unit.crc) >>> 0;
-    yield blockOutput(pool, tt, unit, w.base + (w.bit >>> 3), spare);
+    yield blockOutput(jobs, tt, unit, w.base + (w.bit >>> 3));
   }
+}
+
+/** Output buffers for a job: `reuse` (the unused ones of the piece before) and more. */
+function outBuffers({ buffers }: Jobs, reuse: Uint8Array[] = []): Uint8Array[] {
+  while (reuse.length * buffers.size < PIECE_BYTES) reuse.push(buffers.take());
+  return reuse;
 }
 
 /**
@@ -127,15 +153,23 @@ async function* blockJobs(w: InputWindow, pool: DecodePool, spare: Uint32Array[]
  * in memory whole. The CRC is checked at the block's end: as with bzip2 -d, bytes of a
  * damaged block that expands past one piece may come out before exit 65 says so.
  */
-function blockOutput(pool: DecodePool, tt: Uint32Array, block: Block, end: number, spare: Uint32Array[]): AsyncIterable<Buffer> {
-  return started(pool.run({ kind: 'bzip2', tt, block }), async function* (first) {
+function blockOutput(jobs: Jobs, tt: Uint32Array, block: Block, end: number): AsyncIterable<Buffer> {
+  const { pool, buffers } = jobs;
+  return started(pool.run({ kind: 'bzip2', tt, block, out: outBuffers(jobs) }), async function* (first) {
     for (let r: JobResult = first; ; ) {
-      const next = r.state.left > 0 ? pool.run({ kind: 'bzip2', tt: r.tt, block, state: r.state }) : undefined;
+      const next = r.state.left > 0 ? pool.run({ kind: 'bzip2', tt: r.tt, block, state: r.state, out: outBuffers(jobs, r.unused) }) : undefined;
       if (next === undefined) {
-        spare.push(new Uint32Array(r.tt.buffer));
+        jobs.spare.push(new Uint32Array(r.tt.buffer));
+        for (const u of r.unused) {
+          buffers.adopt(u);
+          buffers.give(u);
+        }
         if (~r.state.crc >>> 0 !== block.crc) throw new Bzip2Error('block CRC mismatch', end);
       }
-      for (const p of r.parts) yield Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+      for (const p of r.parts) {
+        buffers.adopt(p);
+        yield Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+      }
       if (next === undefined) return;
       r = await next;
     }

@@ -13,7 +13,7 @@ import { zstdStage } from './zstd-stage.js';
 export interface CodecOptions {
   /** Worker threads for bzip2 blocks (default: one per core, for this stage only). */
   pool?: DecodePool;
-  /** Where the xz and zstd addon takes its output buffers (given back once written). */
+  /** Where the decoders (but gzip's) take output buffers, given back once written. */
   output?: BufferRecycler;
   /** Given each input chunk once it is decoded or copied, for the next read to fill. */
   input?: BufferRecycler;
@@ -25,7 +25,7 @@ const STAGES: Record<Compression, Make> = {
   gzip: () => transformStage(gzipCodec),
   xz: (_, o) => nativeDecodeStage('xz', o) ?? ((source) => decodeXz(source)),
   zstd: (_, o) => nativeDecodeStage('zstd', o) ?? zstdStage(),
-  bzip2: (pool, o) => bzip2Stage(pool(), o.input),
+  bzip2: (pool, o) => bzip2Stage(pool(), o),
 };
 
 /** Turns a codec failure into the integrity error users see: format, offset, reason. */

@@ -15,34 +15,34 @@ export interface DecodeJob {
   tt: Uint32Array;
   block: Block;
   state?: OutputState;
+  /**
+   * The buffers to write this piece of output into, whole and unpooled (never slices of
+   * Buffer's shared pool), so that they move between threads without copies: the caller
+   * gives them, so that written ones can be filled again rather than a worker making
+   * fresh ones, which waited dead in the main thread for its collector (RSS).
+   */
+  out: Uint8Array[];
 }
 
-/** Up to PIECE_CHUNKS chunks of a block's output, and where it stands (done: state.left 0). */
+/** A piece of a block's output, and where the block stands (done: state.left 0). */
 export interface JobResult {
   parts: Uint8Array[];
+  /** The job's `out` buffers the piece did not need. */
+  unused: Uint8Array[];
   tt: Uint32Array;
   state: OutputState;
 }
 
-const CHUNK = 1024 * 1024;
-/**
- * At most 4 MiB of output per job: a block of zeros expands to 46 MB, and the decoder
- * keeps a few jobs' output waiting in order; the rest of a block is a further job.
- */
-const PIECE_CHUNKS = 4;
-
-export function runJob({ tt, block, state }: DecodeJob): Promise<JobResult> {
-  const out = new BlockOutput(tt, state ?? BlockOutput.link(tt, block));
+export function runJob({ tt, block, state, out }: DecodeJob): Promise<JobResult> {
+  const output = new BlockOutput(tt, state ?? BlockOutput.link(tt, block));
   const parts: Uint8Array[] = [];
-  // Unpooled chunks (never slices of Buffer's shared pool): their ArrayBuffers are
-  // transferred whole.
-  while (!out.done && parts.length < PIECE_CHUNKS) {
-    const chunk = Buffer.allocUnsafeSlow(CHUNK);
-    parts.push(chunk.subarray(0, out.fill(chunk)));
+  while (!output.done && out.length > 0) {
+    const chunk = out.shift()!;
+    parts.push(chunk.subarray(0, output.fill(chunk)));
   }
-  return Promise.resolve({ parts, tt, state: out.state });
+  return Promise.resolve({ parts, unused: out, tt, state: output.state });
 }
 
 /** The buffers a job or result hands over to the other thread. */
 export const transfers = (x: DecodeJob | JobResult): ArrayBuffer[] =>
-  ['parts' in x ? x.parts : [], x.tt].flat().map((v) => v.buffer as ArrayBuffer);
+  ['parts' in x ? [...x.parts, ...x.unused] : x.out, x.tt].flat().map((v) => v.buffer as ArrayBuffer);

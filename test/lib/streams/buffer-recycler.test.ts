@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BufferRecycler } from '../../../src/lib/streams/buffer-recycler.js';
 import { releaseAfterWrite } from '../../../src/lib/streams/release-after-write.js';
@@ -32,6 +33,23 @@ describe('BufferRecycler', () => {
     expect(c.buffer).toBe(a.buffer);
     expect(d.buffer).not.toBe(a.buffer);
     expect(d.buffer).not.toBe(b.buffer);
+  });
+});
+
+describe('BufferRecycler.adopt', () => {
+  it('takes back a lent buffer that came back through a transfer, once adopted', async () => {
+    const r = new BufferRecycler(64);
+    const { port1, port2 } = new MessageChannel();
+    const back = new Promise<Uint8Array>((resolve) => port2.once('message', resolve));
+    const lent = r.take();
+    port1.postMessage(lent, [lent.buffer as ArrayBuffer]);
+    const returned = await back;
+    port1.close();
+    r.give(returned); // a new ArrayBuffer over the same bytes: not known yet
+    expect(r.take().buffer).not.toBe(returned.buffer);
+    r.adopt(returned);
+    r.give(returned);
+    expect(r.take().buffer).toBe(returned.buffer);
   });
 });
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BufferRecycler } from '../../../src/lib/streams/buffer-recycler.js';
 
 /** Helpers for tests that make their inputs with the real compressors and archivers. */
 export const hasTool = (name: string): boolean => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
@@ -45,4 +46,19 @@ export async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
 
 export async function* chunksOf(b: Buffer, size = 65536): AsyncGenerator<Buffer> {
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+
+/** A real recycler that also counts the buffers it had to make (not given back before). */
+export class CountingRecycler extends BufferRecycler {
+  made = 0;
+  readonly #back = new WeakSet<ArrayBufferLike>();
+  override take(): Buffer {
+    const b = super.take();
+    if (!this.#back.has(b.buffer)) this.made++;
+    return b;
+  }
+  override give(chunk: Uint8Array): void {
+    this.#back.add(chunk.buffer);
+    super.give(chunk);
+  }
 }
