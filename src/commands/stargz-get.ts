@@ -4,9 +4,11 @@ import type { Argv } from 'yargs';
 import { withOutput, type CommonArgs, type OutputArgs } from '../cli/common-options.js';
 import { defineCommand, type CommandArgs, type CommandContext } from '../cli/define-command.js';
 import { writeOut } from '../cli/write-text.js';
+import { resolveInside } from '../lib/archive/resolve-inside.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
 import type { PartFile } from '../lib/fs/part-file.js';
+import { cleanEntryName } from '../lib/stargz/entry-name.js';
 import { extractTarget } from '../lib/stargz/extract-target.js';
 import { safeName } from '../lib/stargz/format-entry.js';
 import type { ImageEntry } from '../lib/stargz/merge-layers.js';
@@ -47,9 +49,7 @@ export const { run, main } = defineCommand<GetArgs>({
     const [image, ...paths] = args._.map(String);
     if (image === undefined || paths.length === 0) throw usageError('name an IMAGE and at least one PATH', `try '${TOOL} --help'`);
     if (args.output === undefined) throw usageError('say where the files go: -o DIR, or -o - for stdout', `try '${TOOL} --help'`);
-    // One file to stdout: its chunks are requested while the TOCs are still being indexed.
-    const early = args.output === '-' && paths.length === 1 && !isGlob(paths[0]!) ? paths : [];
-    const opened = await openImageFromArgs(image, args, ctx, early);
+    const opened = await openImageFromArgs(image, args, ctx, await prefetchable(paths, args.output, ctx.io.cwd));
     try {
       const chosen = await select(opened.files, paths);
       return args.output === '-' ? await toStdout(opened, chosen, args, ctx) : await toDirectory(opened, chosen, resolve(ctx.io.cwd, args.output), args, ctx);
@@ -58,6 +58,21 @@ export const { run, main } = defineCommand<GetArgs>({
     }
   },
 });
+
+/**
+ * One named file, to stdout or to a directory where it is not yet: its chunks are
+ * requested while the TOCs are still being indexed (openImage's prefetch). Several files,
+ * globs, or a file that may already be there with its digest (then skipped) get none.
+ */
+async function prefetchable(paths: string[], output: string, cwd: string): Promise<string[]> {
+  const [path] = paths;
+  if (paths.length !== 1 || path === undefined || isGlob(path)) return [];
+  if (output === '-') return paths;
+  const clean = cleanEntryName(path);
+  const target = clean ? resolveInside(resolve(cwd, output), clean) : null;
+  if (target === null) return [];
+  return (await lstat(target).then(() => true, () => false)) ? [] : paths;
+}
 
 /** Every entry the arguments name, a directory with all below it; exit 66 before any fetch when one names nothing. */
 async function select(files: readonly ImageEntry[], paths: string[]): Promise<ImageEntry[]> {
