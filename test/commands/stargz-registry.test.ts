@@ -152,6 +152,22 @@ describe.skipIf(skip)('a registry behind htpasswd', () => {
     expect(sha256(stdout)).toBe(expected.images.legacy!.fetch![0]!.sha256);
   });
 
+  it.each([
+    ['credHelpers', (host: string) => ({ credHelpers: { [host]: 'dlkittest' } }), 'alice\ts3cret-pw', 0],
+    ['credsStore', () => ({ credsStore: 'dlkittest' }), 'alice\ts3cret-pw', 0],
+    ['a helper that knows no credentials for the registry: anonymous, refused (69)', () => ({ credsStore: 'dlkittest' }), '', 69],
+  ])('%s: docker-credential-NAME get, the server on stdin', async (_what, config, known, exitCode) => {
+    const home = await mkdtemp(join(dir, 'helper-'));
+    // A real helper process, as docker runs them: the server on stdin, JSON on stdout.
+    const helper = join(home, 'docker-credential-dlkittest');
+    await writeFile(helper, `#!/bin/sh\nread server\necho "$server" > "${home}/asked"\nknown='${known}'\n[ -n "$known" ] || { echo 'credentials not found in native keychain'; exit 1; }\nprintf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}' "$server" "\${known%%\t*}" "\${known#*\t}"\n`, { mode: 0o755 });
+    await writeFile(join(home, 'config.json'), JSON.stringify(config(reg.host)));
+    const { code, stdout } = await call(get, [`${reg.host}/fixtures/legacy:v1`, 'README.txt', '-o', '-'], { env: { DOCKER_CONFIG: home, PATH: `${home}:${process.env.PATH ?? '/usr/bin:/bin'}` } });
+    expect(code).toBe(exitCode);
+    expect((await readFile(join(home, 'asked'), 'utf8')).trim()).toBe(reg.host);
+    if (exitCode === 0) expect(sha256(stdout)).toBe(expected.images.legacy!.fetch![0]!.sha256);
+  });
+
   it('a wrong password is refused without leaking it', async () => {
     const { code, stderr } = await call(ls, [`${reg.host}/fixtures/legacy:v1`, '--user', 'alice', '--password-stdin'], { stdin: 'wrong-pw-123' });
     expect(code).toBe(69);

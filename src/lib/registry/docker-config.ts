@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DlError, ExitCode } from '../errors/dl-error.js';
@@ -43,7 +42,9 @@ async function readConfig(dir: string): Promise<DockerConfig | undefined> {
 }
 
 /** Runs `docker-credential-NAME get` as docker does: the server on stdin, JSON on stdout. */
-function runHelper(name: string, server: string, env: Readonly<Record<string, string | undefined>>): Promise<BasicCredentials | undefined> {
+async function runHelper(name: string, server: string, env: Readonly<Record<string, string | undefined>>): Promise<BasicCredentials | undefined> {
+  // Loaded when a helper runs: node:child_process cost every start a few ms.
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = execFile(`docker-credential-${name}`, ['get'], { env: env as NodeJS.ProcessEnv, timeout: 30_000 }, (err, stdout) => {
       // Helpers exit 1 with "credentials not found" for unknown servers: anonymous then.
