@@ -187,14 +187,15 @@ async function bmapFor(sourceArg: string, args: Args, ctx: CommandContext): Prom
 
 /**
  * Source, drives, and every refusal decided before a byte is written. The source opens
- * while lsblk runs (its imports and file checks took 4-14 ms that now overlap the
- * listing); a refused or unknown drive is still reported before a source that fails.
+ * and the mount table is read (on libuv's threads) while lsblk runs, in that order: the
+ * source's imports and file checks took 4-14 ms that now overlap the listing. A refused
+ * or unknown drive is still reported before a source that fails.
  */
 async function planWrite(sourceArg: string, deviceArgs: string[], args: Args, ctx: CommandContext, imageSize?: number): Promise<Plan> {
-  const [listed, opened] = await Promise.allSettled([Promise.all([listDrives(), readMountTables()]), openSource(sourceArg, ctx)]);
+  const [opened, listed] = await Promise.allSettled([openSource(sourceArg, ctx), Promise.all([readMountTables(), listDrives()])]);
   try {
     if (listed.status === 'rejected') throw listed.reason;
-    const [drives, tables] = listed.value;
+    const [tables, drives] = listed.value;
     const targets = await Promise.all(deviceArgs.map((a) => resolveTarget(resolve(ctx.io.cwd, a), drives)));
     if (new Set(targets.map((t) => t.path)).size !== targets.length) throw usageError('the same drive is named twice');
     if (opened.status === 'rejected') throw opened.reason;

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveIdentity } from '../../../src/lib/device/drive.js';
 import { listDrives } from '../../../src/lib/device/list-drives.js';
+import { runLsblk } from '../../../src/lib/device/lsblk.js';
 import { readMountTables } from '../../../src/lib/device/mount-table.js';
 import { openDevice } from '../../../src/lib/device/open-device.js';
 import { findSystemDrives } from '../../../src/lib/device/system-drives.js';
@@ -72,5 +73,12 @@ describe.skipIf(loopSkipReason)(`drives from lsblk + sysfs${loopSkipReason ? ` (
     } finally {
       b.detach();
     }
+  });
+});
+
+const noLsblk = spawnSync('lsblk', ['--version']).error === undefined ? undefined : 'no lsblk (util-linux)';
+describe.skipIf(noLsblk)(`runLsblk${noLsblk ? ` (${noLsblk})` : ''}`, () => {
+  it('a device lsblk cannot list fails with what lsblk said (DL_ERR_LSBLK, 66)', async () => {
+    await expect(runLsblk(['/nonexistent-dlk'])).rejects.toMatchObject({ code: 'DL_ERR_LSBLK', exitCode: 66, message: expect.stringMatching(/^lsblk failed: lsblk: \/nonexistent-dlk/) });
   });
 });
