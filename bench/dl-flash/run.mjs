@@ -134,9 +134,24 @@ function readAfterWrite(img, loop) {
   return { phase: Number(/copied, ([\d.]+) s/.exec(r.stdout)[1]) };
 }
 
+/**
+ * Milliseconds a bare `node -e 0` takes here (median of 5), and without NODE_EXTRA_CA_CERTS
+ * when that is set: Node reads and parses that file at every start, before any of our code.
+ */
+function nodeStart() {
+  const ms = (env) => median(Array.from({ length: 5 }, () => {
+    const t = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { env });
+    return performance.now() - t;
+  })).toFixed(0);
+  const { NODE_EXTRA_CA_CERTS: extra, ...without } = process.env;
+  return extra === undefined ? `${ms(process.env)} ms` : `${ms(process.env)} ms, ${ms(without)} ms without NODE_EXTRA_CA_CERTS (set here)`;
+}
+
 mkdirSync(dir, { recursive: true });
 const ours = opt.ours ?? (await buildCommand(REPO, 'dl-flash'));
 console.log(`dl-flash bench: ${size / MiB} MiB, ${runs} runs, median, loop device over ${dir}/target.img; load average ${loadAverage()}`);
+console.log(`node start-up (node -e 0): ${nodeStart()}`);
 if (only.has('write') || only.has('verify')) {
   const img = image();
   sh(`cat ${img} > /dev/null`); // page cache: both read the source from memory
