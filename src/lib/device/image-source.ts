@@ -63,10 +63,11 @@ function* piecesOf(ranges: readonly ByteRange[], size: number, blockSize: number
  * Each block is read when the consumer asks for it, with a synchronous pread on the
  * calling thread: the copy out of the page cache runs there, not on a libuv thread, so
  * all four of those are free for the drives' writes, and no block is handed between
- * threads. bench/dl-flash, 2 GiB onto a loop device, 9 alternated runs against reading
- * one block ahead on a libuv thread with three writes in flight: start-to-end 1.33 ->
- * 1.26 s, CPU 0.67 -> 0.64 s. A local file gives 4 MiB in about a millisecond, which the
- * event loop can spare; the writes, which a slow card can hold long, stay asynchronous.
+ * threads. 2 GiB onto a loop device, against reading one block ahead on a libuv thread
+ * with three writes in flight: CPU 0.67 -> 0.64 s; wall time within the noise of the
+ * shared machine (one set of 9 alternated runs 1.33 -> 1.26 s start-to-end, a repeat
+ * even). A local file gives 4 MiB in about a millisecond, which the event loop can spare;
+ * the writes, which a slow card can hold long, stay asynchronous.
  */
 export async function fileSource(path: string, name = path): Promise<ImageSource> {
   const fh = await open(path, 'r').catch((err: unknown) => {
