@@ -90,7 +90,7 @@ export const { run, main } = defineCommand<FlashArgs>({
 });
 
 async function list(args: Args, ctx: CommandContext): Promise<number> {
-  const [drives, tables] = await Promise.all([listDrives(), readMountTables()]);
+  const [tables, drives] = await Promise.all([readMountTables(), listDrives()]);
   const system = await findSystemDrives(drives, tables);
   const shown = args.all ? drives : drives.filter((d) => d.removable && !d.virtual && !system.has(d.path));
   for (const d of shown) {
