@@ -1,8 +1,7 @@
 /**
  * Buffers handed out, used (written out, or decoded), and handed back to be filled again.
- * A fresh
- * Buffer per chunk costs its page faults and, dead, waits for a full GC (V8 starts one
- * after ~64 MiB of external memory): decoding 128 MiB of zstd took 82 ms of CPU with a
+ * A fresh Buffer per chunk costs its page faults and, dead, waits for a full GC (V8 starts
+ * one after ~64 MiB of external memory): decoding 128 MiB of zstd took 82 ms of CPU with a
  * fresh 256 KiB buffer per chunk and 21 ms reusing one, xz 337 against 278 ms, and peak
  * RSS fell by 35–50 MiB. Only buffers this recycler made come back, each once, while at
  * most `keep` wait. A buffer never given back is simply collected: the recycler does not

@@ -23,10 +23,10 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Worker threads for bzip2 blocks (default: one per core for this input). */
   pool?: DecodePool;
-  /** Output buffers to fill again once the consumer has written them (xz, zstd). */
+  /** Output buffers to fill again once the consumer has written them (xz, zstd, bzip2). */
   recycler?: BufferRecycler;
-  /** Where input chunks go back once decoded or copied (xz, zstd, bzip2), when the input
-   * is read into its buffers (readFileChunks). */
+  /** Where input chunks go back once decoded or copied (xz, zstd, bzip2): the buffers
+   * the input is read into (readFileChunks). */
   inputRecycler?: BufferRecycler;
   /** Told the formats found once sniffed, before any output (for `start` events). */
   onSniffed?: (compression: Compression | null, inner: Format | null) => void;
