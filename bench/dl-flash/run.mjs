@@ -17,7 +17,7 @@
 //
 // Full: 2 GiB image, 5 runs. --quick: 256 MiB, 3 runs. Files under /tmp/dlkit-bench-flash-<size>m/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,7 @@ const runs = Number(opt.runs ?? (opt.quick ? 3 : 5));
 const only = new Set((opt.only ?? 'write,verify,bmap').split(','));
 const dir = `/tmp/dlkit-bench-flash-${size / MiB}m`;
 const TIMES = join(tmpdir(), `dlkit-bench-flash-${process.pid}.time`);
+process.on('exit', () => rmSync(TIMES, { force: true }));
 /** Runs a shell command; `cpu` is its CPU seconds (user + system, children included). */
 const sh = (cmd) => {
   const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', TIMES, 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 256 * MiB });
