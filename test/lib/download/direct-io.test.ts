@@ -3,13 +3,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { downloadToFile } from '../../../src/lib/download/download-file.js';
 import { DIRECT_MIN_BYTES } from '../../../src/lib/download/part-writers.js';
 import { openDirect } from '../../../src/lib/fs/direct-io.js';
-import { startFaultServer, type FaultServer } from '../../servers/fault-server.js';
 import { seededBytes } from '../../servers/seeded-random.js';
-import { harness } from './harness.js';
+import { faultServerSuite } from './harness.js';
 
 // Large enough to be written directly, and not a multiple of 4 KiB: the last block goes buffered.
 const body = seededBytes(DIRECT_MIN_BYTES + 5 * 1024 * 1024 + 12_345, 71);
@@ -29,47 +28,36 @@ const fincoreMissing = spawnSync('fincore', ['--version']).status !== 0;
 const resident = (path: string): number => Number(spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8' }).stdout.trim());
 
 describe.skipIf(skipReason)('dl-get writes large files past the page cache (O_DIRECT)', () => {
-  let srv: FaultServer;
-  let h: ReturnType<typeof harness>;
-  let dir: string;
-  beforeAll(async () => {
-    srv = await startFaultServer();
-  });
-  afterAll(() => srv.close());
-  beforeEach(async () => {
-    h = harness();
-    dir = await h.tempDir();
-  });
-  afterEach(() => h.close());
+  const t = faultServerSuite();
 
   it.skipIf(fincoreMissing)('lands every byte on disk without filling the page cache, across resets at unaligned offsets', async () => {
     // Each retry continues at an offset off any 4 KiB boundary: buffered up to the next one, direct after.
-    srv.route('/one', { body, faults: [{ kind: 'reset', afterBytes: 5_000_001 }, { kind: 'reset', afterBytes: 9_999_999 }] });
-    const target = join(dir, 'one.bin');
-    const r = await downloadToFile(h.options(`${srv.url}/one`, target));
+    t.srv.route('/one', { body, faults: [{ kind: 'reset', afterBytes: 5_000_001 }, { kind: 'reset', afterBytes: 9_999_999 }] });
+    const target = join(t.dir, 'one.bin');
+    const r = await downloadToFile(t.h.options(`${t.srv.url}/one`, target));
     expect(r.bytes).toBe(body.length);
-    expect(h.ofType('retry').length).toBe(2);
+    expect(t.h.ofType('retry').length).toBe(2);
     // Written directly, the file is (nearly) absent from the cache; buffered, all of it would be there.
     expect(resident(target)).toBeLessThan(1024 * 1024);
     expect((await readFile(target)).equals(body)).toBe(true);
   });
 
   it('keeps the bytes of 4 segments and their in-order digest, reading back what other segments wrote directly', async () => {
-    srv.route('/four', { body, faults: (_req, i) => (i === 2 ? { kind: 'reset', afterBytes: 3_333_333 } : undefined) });
-    const target = join(dir, 'four.bin');
-    await downloadToFile(h.options(`${srv.url}/four`, target, { segments: 4, minSplitBytes: 1024 * 1024, expect: { sha256 } }));
+    t.srv.route('/four', { body, faults: (_req, i) => (i === 2 ? { kind: 'reset', afterBytes: 3_333_333 } : undefined) });
+    const target = join(t.dir, 'four.bin');
+    await downloadToFile(t.h.options(`${t.srv.url}/four`, target, { segments: 4, minSplitBytes: 1024 * 1024, expect: { sha256 } }));
     expect((await readFile(target)).equals(body)).toBe(true);
   });
 
   it('resumes an interrupted direct download from an unaligned offset', async () => {
-    srv.route('/resume', { body, rate: 64 * 1024 * 1024 });
-    const target = join(dir, 'resume.bin');
+    t.srv.route('/resume', { body, rate: 64 * 1024 * 1024 });
+    const target = join(t.dir, 'resume.bin');
     const ac = new AbortController();
-    const first = h.options(`${srv.url}/resume`, target, { signal: ac.signal, checkpointIntervalMs: 50 });
+    const first = t.h.options(`${t.srv.url}/resume`, target, { signal: ac.signal, checkpointIntervalMs: 50 });
     first.emit = (e) => void (e.type === 'progress' && e.bytes > 10 * 1024 * 1024 && ac.abort());
     await expect(downloadToFile(first)).rejects.toMatchObject({ code: 'DL_ERR_INTERRUPTED' });
-    srv.route('/resume', { body });
-    const r = await downloadToFile(h.options(`${srv.url}/resume`, target, { expect: { sha256 } }));
+    t.srv.route('/resume', { body });
+    const r = await downloadToFile(t.h.options(`${t.srv.url}/resume`, target, { expect: { sha256 } }));
     expect(r.fetched).toBeLessThan(body.length - 10 * 1024 * 1024);
     expect((await readFile(target)).equals(body)).toBe(true);
   });

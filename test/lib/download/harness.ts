@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { EventInput } from '../../../src/lib/events/types.js';
 import { createDispatcher } from '../../../src/lib/http/dispatcher.js';
 import type { FileDownloadOptions } from '../../../src/lib/download/download-file.js';
+import { startFaultServer, type FaultServer } from '../../servers/fault-server.js';
 
 /** Fast retries so fault tests finish in milliseconds, and every event kept. */
 export function harness() {
@@ -41,4 +43,24 @@ export function harness() {
       await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
     },
   };
+}
+
+export type Harness = ReturnType<typeof harness>;
+
+/**
+ * The hooks of a suite against the fault server: one server for the suite, a fresh
+ * harness and temp directory per test (read them inside tests, once the hooks ran).
+ */
+export function faultServerSuite(): { readonly srv: FaultServer; readonly h: Harness; readonly dir: string } {
+  const s = {} as { srv: FaultServer; h: Harness; dir: string };
+  beforeAll(async () => {
+    s.srv = await startFaultServer();
+  });
+  afterAll(() => s.srv.close());
+  beforeEach(async () => {
+    s.h = harness();
+    s.dir = await s.h.tempDir();
+  });
+  afterEach(() => s.h.close());
+  return s;
 }
