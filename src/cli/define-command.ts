@@ -3,6 +3,7 @@ import type { CommonArgs } from './common-options.js';
 import type { ConfigFile } from './config.js';
 import type { CommandRun, Io } from './io.js';
 import { runMain } from './process-io.js';
+import { runCommand } from './run-command.js';
 import type { ProgressSink } from './progress/create-progress.js';
 import { VERSION, wantsVersion } from './version.js';
 import { writeText } from './write-text.js';
@@ -67,8 +68,8 @@ export function defineCommand<A>(spec: CommandSpec<A>): Command {
       await writeText(io.stdout, `dlkit ${VERSION}\n`);
       return 0;
     }
-    // Loaded on demand so that --version answers without yargs, rxjs and the rest.
-    const { runCommand } = await import('./run-command.js');
+    // Imported with the command, not on demand: bin/<tool>.js answers --version before
+    // loading the command (launch.ts), and a chunk of its own cost a file more to load.
     return runCommand(spec, argv, io);
   };
   return { name: spec.name, run, main: () => runMain(run) };

@@ -13,14 +13,17 @@ export interface BuiltCommand {
 
 /**
  * Bundles a command module (one that exports `main`, as src/commands/<tool>.ts do) into
- * a real executable, the way tsup and bin/<tool>.js make one. Placed under the repo's tmp/ (git-ignored) so that
+ * a real executable, the way tsup and bin/<tool>.js make one: launch() first, the command
+ * imported by it. Placed under the repo's tmp/ (git-ignored) so that
  * its bare imports (yargs, smol-toml) resolve to the repo's node_modules.
  */
 export async function buildCommand(tool: string, modulePath: string): Promise<BuiltCommand> {
   await mkdir(join(REPO, 'tmp'), { recursive: true });
   const dir = await mkdtemp(join(REPO, 'tmp', 'cli-'));
   const entry = join(dir, 'entry.ts');
-  await writeFile(entry, `import { main } from ${JSON.stringify(modulePath)};\nmain();\n`);
+  // As bin/<tool>.js: launch() answers --version before the command module is loaded.
+  const launch = join(REPO, 'src', 'cli', 'launch.ts');
+  await writeFile(entry, `import { launch } from ${JSON.stringify(launch)};\nlaunch(() => import(${JSON.stringify(modulePath)}));\n`);
   // Split like tsup, so what a command imports on demand is loaded on demand.
   await build({
     entryPoints: { [tool]: entry },
