@@ -11,7 +11,7 @@ const shared: Options = {
   // every start (a third of a small dl-hash run), undici's ~150 CommonJS files ~80 ms
   // more for dl-get. undici's require() calls need a real require in the ESM bundle.
   // yargs too, with string-width swapped for a lite one (src/cli/string-width-lite.ts).
-  noExternal: ['hash-wasm', 'rxjs', 'undici', 'yargs', 'cliui', 'wrap-ansi', 'string-width', 'strip-ansi', 'ansi-regex', 'ansi-styles', 'yargs-parser', 'y18n', 'escalade', 'get-caller-file', 'get-east-asian-width', 'emoji-regex'],
+  noExternal: ['hash-wasm', 'smol-toml', 'rxjs', 'undici', 'yargs', 'cliui', 'wrap-ansi', 'string-width', 'strip-ansi', 'ansi-regex', 'ansi-styles', 'yargs-parser', 'y18n', 'escalade', 'get-caller-file', 'get-east-asian-width', 'emoji-regex'],
   esbuildOptions(options) {
     options.alias = {
       'string-width': './src/cli/string-width-lite.ts',

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
 
 type Env = Record<string, string | undefined>;
@@ -48,10 +47,13 @@ export async function loadConfig(tool: string, path: string | undefined, explici
       cause: err,
     });
   }
-  return { path, values: toolValues(parseToml(text, path), tool) };
+  return { path, values: toolValues(await parseToml(text, path), tool) };
 }
 
-function parseToml(text: string, path: string): Record<string, unknown> {
+// Imported only when there is a file: most runs have none, and the parser is eight
+// modules that Node would resolve, read and link at every start.
+async function parseToml(text: string, path: string): Promise<Record<string, unknown>> {
+  const { parse, TomlError } = await import('smol-toml');
   try {
     return parse(text) as Record<string, unknown>;
   } catch (err) {
