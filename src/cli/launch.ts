@@ -11,10 +11,19 @@ export function launch(load: () => Promise<{ main: () => void }>): void {
     process.stdout.write(`dlkit ${VERSION}\n`);
     return;
   }
-  // V8 re-compiles a WebAssembly function with its optimising compiler once it has run a
-  // little (undici's HTTP parser does within one small download), and at exit Node waits
-  // for that compile: dl-get of a 1 KiB file took 412 ms with the default budget, 274 ms
-  // with this one, where only long transfers tier up.
-  setFlagsFromString('--wasm-tiering-budget=10000000');
+  keepWasmOnBaseline();
   void load().then((command) => command.main());
+}
+
+/**
+ * V8 re-compiles a busy WebAssembly function with its optimising compiler on another
+ * thread, and Node waits for that compile before exiting. undici's HTTP parser (one 33 KB
+ * function) gets there within a few responses, and its compile took 200-500 ms of CPU, as
+ * much as a whole small stargz-get; a long dl-get peaked 30 MiB higher with it. The
+ * parser runs fast enough on the baseline tier. The filter names a function index no
+ * module has, so nothing tiers up; V8 reads it at each tier-up, and loadHashWasm()
+ * (src/lib/hash/) lifts it for the hashers, which need their optimised code.
+ */
+function keepWasmOnBaseline(): void {
+  setFlagsFromString('--wasm-tier-up-filter=1000000');
 }

@@ -1,5 +1,4 @@
 import { arch } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 import type { Argv } from 'yargs';
 import { withRetries, withTimeout, type RetriesArgs, type TimeoutArgs } from '../cli/common-options.js';
@@ -63,18 +62,7 @@ interface OpenSettings {
   prefetch?: readonly string[];
 }
 
-/**
- * V8 re-compiles a busy WebAssembly function with its optimising compiler on another
- * thread, and Node waits for that compile before exiting. undici's HTTP parser (one 33 KB
- * function) got there within the five responses of one stargz-get, even with launch()'s
- * larger tiering budget, and its compile took 200-500 ms of CPU, as much as the rest of
- * the run. These commands run no other WebAssembly (sha256 is node:crypto), so none tiers
- * up: the filter names a function index no module has. V8 reads it at each tier-up.
- */
-const keepWasmOnBaseline = (): void => setFlagsFromString('--wasm-tier-up-filter=1000000');
-
 async function openWith(text: string, args: Partial<ImageArgs>, s: OpenSettings): Promise<OpenedImage> {
-  keepWasmOnBaseline();
   const source = await openImageSource(text, {
     cwd: s.cwd,
     platform: args.platform === undefined ? hostPlatform(arch()) : parsePlatform(args.platform),

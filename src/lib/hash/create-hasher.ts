@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import type { IHasher } from 'hash-wasm';
 import { DlError, ExitCode } from '../errors/dl-error.js';
 import type { Algorithm } from './algorithms.js';
+import { loadHashWasm } from './load-hash-wasm.js';
 
 /**
  * One incremental digest. Implementation per algorithm, chosen by measured throughput
@@ -47,9 +48,9 @@ export async function createHasher(algorithm: Algorithm, state?: Uint8Array): Pr
 // pays for them (hash-wasm alone took ~30 ms to load), and a blake3 run loads only its own
 // binding. The bindings are optional: a platform without a prebuilt binary gets hash-wasm.
 const WASM = {
-  blake3: () => import('hash-wasm').then((m) => m.createBLAKE3(256)),
-  xxh64: () => import('hash-wasm').then((m) => m.createXXHash64()),
-  xxh3: () => import('hash-wasm').then((m) => m.createXXHash3()),
+  blake3: () => loadHashWasm().then((m) => m.createBLAKE3(256)),
+  xxh64: () => loadHashWasm().then((m) => m.createXXHash64()),
+  xxh3: () => loadHashWasm().then((m) => m.createXXHash3()),
 };
 
 let blake3Binding: Promise<typeof import('@napi-rs/blake-hash').Blake3Hasher | undefined> | undefined;
