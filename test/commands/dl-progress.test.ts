@@ -90,8 +90,10 @@ describe('dl-progress', () => {
     const fifo = join(dir, 'events.fifo');
     execFileSync('mkfifo', [fifo]);
     const writer = spawn('sh', ['-c', 'sleep 0.3; cat fast.ndjson > events.fifo'], { cwd: dir, stdio: 'ignore' });
+    // Listened for at once: the writer may exit before dl-progress has returned.
+    const exited = new Promise((ok) => writer.on('exit', ok));
     const r = await dlProgress(['--progress', 'plain', 'events.fifo']);
-    await new Promise((ok) => writer.on('exit', ok));
+    await exited;
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('dl-hash: done -: 38.1 MiB in 4s');
   });
