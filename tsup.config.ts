@@ -1,9 +1,29 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 // One bundle per command (bin/<tool>.js imports dist/commands/<tool>.js) plus the library.
 export const commands = ['dl-hash', 'dl-get', 'dl-unpack', 'stargz-ls', 'stargz-get', 'dl-bench', 'dl-progress', 'dl-flash'] as const;
+
+/**
+ * undici's client.js requires its HTTP/2 client at load, which requires node:http2 and
+ * with it node:tls: some 5 ms of CPU at every start of dl-get, stargz-ls and stargz-get,
+ * though HTTP/2 is never enabled (allowH2) and http:// needs no TLS. The require is moved
+ * into the function, where the bundler keeps the module lazy. A changed client.js fails
+ * the build here rather than quietly loading HTTP/2 again.
+ */
+const lazyUndiciH2 = {
+  name: 'lazy-undici-h2',
+  setup(build: { onLoad(o: { filter: RegExp }, f: (a: { path: string }) => { contents: string; loader: 'js' }): void }) {
+    build.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, ({ path }) => {
+      const eager = "const connectH2 = require('./client-h2.js')";
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(eager)) throw new Error(`${path}: no \`${eager}\` to make lazy (tsup.config.ts)`);
+      const lazy = "const connectH2 = (client, socket) => require('./client-h2.js')(client, socket)";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
 
 /** What every bundle shares: which packages are bundled, and how. */
 const shared: Options = {
@@ -30,6 +50,7 @@ const shared: Options = {
   platform: 'node',
   splitting: true,
   sourcemap: true,
+  esbuildPlugins: [lazyUndiciH2],
 };
 
 /**
@@ -47,7 +68,7 @@ const commandBuild = (tool: string): Options => ({
     options.chunkNames = `commands/${tool}/[name]-[hash]`;
   },
   // tsup's clean would empty the whole outDir while the other builds write to it.
-  esbuildPlugins: [clearOwnOutput(tool)],
+  esbuildPlugins: [clearOwnOutput(tool), lazyUndiciH2],
 });
 
 /** Removes what an earlier build of this command left: its entry and its chunks. */
