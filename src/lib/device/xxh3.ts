@@ -1,3 +1,4 @@
+import { loadHashWasm } from '../hash/load-hash-wasm.js';
 /** One XXH3-64 block digest at a time: feed, then take the 8-byte big-endian digest. */
 export interface Xxh3Stream {
   update(bytes: Uint8Array): void;
@@ -37,7 +38,7 @@ export async function createXxh3Stream(): Promise<Xxh3Stream> {
       },
     };
   }
-  const w = await (await import('hash-wasm')).createXXHash3();
+  const w = await (await loadHashWasm()).createXXHash3();
   w.init();
   return {
     update: (bytes) => void w.update(bytes),
