@@ -21,6 +21,7 @@ import { createDispatcher } from '../lib/http/dispatcher.js';
 import { loadCredentials } from '../lib/http/load-credentials.js';
 import { redactUrl } from '../lib/redact/redact-url.js';
 import { resolveSource } from '../lib/resolve/resolve-source.js';
+import { closeStreamTarget, isStreamTarget, openStreamTarget } from '../lib/fs/stream-target.js';
 
 /**
  * dl-get: download URLs to files (segmented, resumable, verified, renamed into place only
@@ -147,10 +148,22 @@ async function getOne(given: string, toStdout: boolean, base: Base, args: Args, 
   const opts: DownloadOptions = { ...base, credentials, url: source.url, mirrors: args.mirror, id: redactUrl(given) };
   opts.expect = await withPublished(opts, args);
   if (toStdout) return downloadToStream({ ...opts, out: ctx.io.stdout });
-  const target = args.output !== undefined ? await fileTarget(resolve(ctx.io.cwd, args.output)) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
+  const output = args.output === undefined ? undefined : resolve(ctx.io.cwd, args.output);
+  if (output !== undefined && (await isStreamTarget(output))) return downloadInto(output, opts);
+  const target = output !== undefined ? await fileTarget(output) : await targetInDir(opts, resolve(ctx.io.cwd, args.dir ?? '.'));
   const result = await downloadToFile({ ...opts, target, resume: args.resume, restart: args.restart, keepBad: args.keepBad, fsync: args.fsync, directIo: args.directIo });
   if (args.json) await writeLine(ctx, { url: redactUrl(given), ...result });
   return result;
+}
+
+/** `-o /dev/null`, a named pipe: written in order as standard output is, never renamed over. */
+async function downloadInto(path: string, opts: DownloadOptions): Promise<DownloadResult> {
+  const out = openStreamTarget(path);
+  try {
+    return await downloadToStream({ ...opts, out });
+  } finally {
+    await closeStreamTarget(out);
+  }
 }
 
 /** `-o PATH` must name a file: a directory would fail only at the final rename, after the transfer. */

@@ -11,6 +11,7 @@ import type { EntryInfo } from '../lib/archive/entry-info.js';
 import { usageError } from '../lib/errors/dl-error.js';
 import { fsError } from '../lib/fs/fs-error.js';
 import { preparePartFile } from '../lib/fs/part-file.js';
+import { isStreamTarget, openStreamTarget } from '../lib/fs/stream-target.js';
 import { BufferRecycler } from '../lib/streams/buffer-recycler.js';
 import { releaseAfterWrite } from '../lib/streams/release-after-write.js';
 import { decodeInput, type DecodeOptions } from '../lib/unpack/decode-input.js';
@@ -150,16 +151,23 @@ function progressTicker(id: string, total: number | null, c: ByteCounters, { pro
 
 async function decompress(input: Input, decode: DecodeOptions, args: Args, ctx: CommandContext): Promise<Record<string, unknown>> {
   const toStdout = args.output === undefined || args.output === '-';
+  const output = toStdout ? undefined : resolve(ctx.io.cwd, args.output!);
+  const toStream = output !== undefined && (await isStreamTarget(output));
   // Output buffers are filled again once written, where the sink copies them on write.
   // 32 wait at most: a bzip2 job takes 16 (4 MiB) at once.
   const recycler = !toStdout || ctx.io.stdoutReleasesChunks ? new BufferRecycler(OUTPUT_CHUNK, 32) : undefined;
   const sink = (target: Writable): Writable => (recycler ? releaseAfterWrite(target, (c) => recycler.give(c)) : target);
   const d = await decodeInput(input.input, { ...decode, recycler });
-  if (toStdout) {
+  if (output === undefined) {
     await pipeline(d.output, sink(ctx.io.stdout), { signal: ctx.signal });
     return { format: d.compression };
   }
-  const part = await preparePartFile(resolve(ctx.io.cwd, args.output!), { overwrite: args.overwrite });
+  // -o /dev/null or a named pipe: written into as standard output is, never renamed over.
+  if (toStream) {
+    await pipeline(d.output, sink(openStreamTarget(output)), { signal: ctx.signal });
+    return { format: d.compression, output: args.output };
+  }
+  const part = await preparePartFile(output, { overwrite: args.overwrite });
   const fh = await part.open();
   try {
     await fh.truncate(0);

@@ -1,3 +1,5 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { lstatSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -34,6 +36,32 @@ describe('dl-get', () => {
     expect(types.at(-1)).toBe('end');
     expect(r.events[0]).toMatchObject({ total: body.length, segments: 4, resumeFrom: 0 });
     expect(r.events.at(-1)).toMatchObject({ bytes: body.length, status: 206, path: out, digests: { sha256: digest } });
+  });
+
+  it('writes into a named pipe or a character device named by -o, leaving the node in place; a block device is refused (77)', async () => {
+    const fifo = join(tmp.dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const copy = spawn('sh', ['-c', `cat '${fifo}' > '${fifo}.copy'`]);
+    const copied = new Promise((ok) => copy.on('exit', ok));
+    const r = await dlGet([...FAST, '-s', '4', '-k', '64k', '-o', fifo, `${srv.url}/f.bin`]);
+    await copied;
+    expect(r.code).toBe(0);
+    expect(sha256(await readFile(`${fifo}.copy`))).toBe(digest);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    if (process.getuid?.() !== 0) return; // mknod needs root
+    const nul = join(tmp.dir, 'null');
+    execFileSync('mknod', ['-m', '666', nul, 'c', '1', '3']);
+    expect((await dlGet([...FAST, '-o', nul, `${srv.url}/f.bin`])).code).toBe(0);
+    expect(lstatSync(nul).isCharacterDevice()).toBe(true);
+    // A loop device number no loop device uses: refused before any request.
+    const blk = join(tmp.dir, 'blk');
+    execFileSync('mknod', [blk, 'b', '7', '250']);
+    const before = srv.stats.requests.length;
+    const refused = await dlGet([...FAST, '-o', blk, `${srv.url}/f.bin`]);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toMatch(/is a block device.*dl-flash/s);
+    expect(srv.stats.requests.length).toBe(before);
+    expect(lstatSync(blk).isBlockDevice()).toBe(true);
   });
 
   it('streams to stdout in order when stdout is a pipe, with segments', async () => {

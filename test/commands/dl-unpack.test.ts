@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,28 @@ describe('options', () => {
     expect(r.code).toBe(65);
     expect(r.stderr).toMatch(/at byte \d+/);
     expect(existsSync(join(dir, 'cut-out')) || existsSync(join(dir, 'cut-out.part'))).toBe(false);
+  });
+
+  it('-o into a named pipe or /dev/null-like device writes into it and leaves the node; a block device is refused', async () => {
+    const src = join(dir, 'p-src');
+    writeFileSync(src, mixedBytes(1_000_000));
+    sh(`gzip -k -1 ${src}`);
+    const fifo = join(dir, 'p.fifo');
+    sh(`mkfifo ${fifo}`);
+    const copy = spawn('sh', ['-c', `cat '${fifo}' > '${fifo}.copy'`]);
+    const copied = new Promise((ok) => copy.on('exit', ok));
+    expect((await dlUnpack(['-o', fifo, `${src}.gz`])).code).toBe(0);
+    await copied;
+    expect(readFileSync(`${fifo}.copy`).equals(readFileSync(src))).toBe(true);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    if (process.getuid?.() !== 0) return; // mknod needs root
+    sh(`mknod -m 666 ${join(dir, 'null')} c 1 3 && mknod ${join(dir, 'blk')} b 7 250`);
+    expect((await dlUnpack(['-o', 'null', `${src}.gz`])).code).toBe(0);
+    expect(lstatSync(join(dir, 'null')).isCharacterDevice()).toBe(true);
+    const r = await dlUnpack(['--overwrite', '-o', 'blk', `${src}.gz`]);
+    expect(r.code).toBe(77);
+    expect(r.stderr).toMatch(/is a block device.*dl-flash/s);
+    expect(lstatSync(join(dir, 'blk')).isBlockDevice()).toBe(true);
   });
 
   it('--max-size stops a 10 GiB bomb (exit 65) and removes the partial output', async () => {
