@@ -45,12 +45,15 @@ export function nativeDecodeStage(kind: 'xz' | 'zstd', { output, input: given }:
       if (failure !== null) throw new CodecFailure(offset, failure);
       const [used, written, ended, error] = code(handle, input, out, finish);
       failure = error;
+      // Counted before a failure too: the multi-threaded decoder takes input ahead of its
+      // threads, so the damage is within what it took, not before the call began (under
+      // load a broken index was placed in the last block's data).
+      offset += used;
       if (written > 0) {
         yield out.subarray(0, written);
         out = fresh();
       }
       if (failure !== null) throw new CodecFailure(offset, failure);
-      offset += used;
       return [written, ended];
     }
     for await (const chunk of source) {
