@@ -21,8 +21,10 @@ export interface DirectFiles {
  * each full buffer is written with O_DIRECT, one write in flight while the next fills.
  * Buffered writes would copy the same bytes into the page cache and the kernel would then
  * write them back (all of it inside dl-get's time, since the part is synced before it is
- * renamed); here the disk takes them straight from the buffer (bench/dl-get, 2 GiB from
- * nginx under load: 2.6–3.5 s of CPU against 6.3–6.5 s buffered). O_DIRECT needs aligned offsets and lengths, so a segment
+ * renamed); here the disk takes them straight from the buffer. 2 GiB from nginx on this
+ * VM: 2.6–3.5 s of CPU against 6.3–6.5 s buffered while other work loaded the machine
+ * (page-cache allocation then costs most), 2.8 s against 3.1 s wall and about the same
+ * CPU when quiet. O_DIRECT needs aligned offsets and lengths, so a segment
  * that starts off a 4 KiB boundary writes up to the boundary buffered, and its last
  * partial block goes buffered too; the kernel keeps both views of the file coherent.
  */
