@@ -28,6 +28,9 @@ describe.skipIf(loopSkipReason)(`flashJob on a loop device${loopSkipReason ? ` (
     loop = attachLoop(join(dir, 'drive.img'));
     handle = await openDevice((await listDrives()).find((d) => d.path === loop.path)!, { write: true });
   });
+  /** What both jobs share: the loop device, resumable and verified, 1 MiB blocks, two in flight. */
+  const onTheLoop = (checkpointDir: string) => ({ handles: [handle], checkpointDir, resume: true, verify: true, blockSize: MiB, inFlight: 2 });
+
   afterAll(async () => {
     await handle?.fh.close();
     loop?.detach();
@@ -51,12 +54,7 @@ describe.skipIf(loopSkipReason)(`flashJob on a loop device${loopSkipReason ? ` (
     const job = flashJob({
       source: streamSource('-', (async function* () { for (let at = 0; at < image.length; at += MiB) yield image.subarray(at, at + MiB); })()),
       sourceIdentity: { type: 'file', path: '-', size: 0, mtimeMs: 0 },
-      handles: [handle],
-      checkpointDir,
-      resume: true,
-      verify: true,
-      blockSize: MiB,
-      inFlight: 2,
+      ...onTheLoop(checkpointDir),
       checkpointEveryMs: 0,
       signal: controller.signal,
       emit,
@@ -86,12 +84,7 @@ describe.skipIf(loopSkipReason)(`flashJob on a loop device${loopSkipReason ? ` (
       const result = await flashJob({
         source,
         sourceIdentity: identity,
-        handles: [handle],
-        checkpointDir,
-        resume: true,
-        verify: true,
-        blockSize: MiB,
-        inFlight: 2,
+        ...onTheLoop(checkpointDir),
         signal: new AbortController().signal,
         emit: (e) => void events.push(e),
         warn: (code, message) => void warnings.push(`${code} ${message}`),
