@@ -14,8 +14,6 @@ export const DIRECT_MIN_BYTES = 64 * 1024 * 1024;
 /** Makes the writer of each segment of one part file. */
 export interface PartWriters {
   at(position: number, onWritten: OnWritten): ChunkWriter;
-  /** Past the page cache (O_DIRECT). */
-  readonly direct: boolean;
   close(): Promise<void>;
 }
 
@@ -33,10 +31,10 @@ export async function partWriters(fh: FileHandle, path: string, opts: PartWriter
   const direct = opts.direct && big ? await openDirect(path) : undefined;
   const batchBytes = batchBytesFor(opts.connections);
   if (!direct) {
-    return { at: (p, onWritten) => new BatchWriter(fh, path, p, onWritten, batchBytes), direct: false, close: async () => undefined };
+    return { at: (p, onWritten) => new BatchWriter(fh, path, p, onWritten, batchBytes), close: async () => undefined };
   }
   // Two buffers per connection (one filling, one being written): ≤ 8 MiB, as many as the buffered writers hold.
   const pool = new AlignedPool(2 * Math.max(1, opts.connections), batchBytes);
   const files = { fh, direct, path, pool };
-  return { at: (p, onWritten) => new DirectWriter(files, p, onWritten), direct: true, close: () => direct.close() };
+  return { at: (p, onWritten) => new DirectWriter(files, p, onWritten), close: () => direct.close() };
 }
