@@ -4,6 +4,7 @@
   # native/blake3-tree.c: multi-threaded BLAKE3 for one large file (src/lib/hash/blake3-tree.ts).
   # The compression functions come from the official BLAKE3 C sources that
   # @c4312/blake3-native ships; built with node-gyp at install, optional at run time.
+  # native/direct-memory.c: O_DIRECT buffers on transparent huge pages (src/lib/device/aligned-pool.ts).
   "variables": {
     "system_codecs": "<!(sh -c 'test -f /usr/include/lzma.h && test -f /usr/include/zstd.h && echo 1 || echo 0')",
     "b3c": "<!(node -p \"require('path').relative('.', require('path').dirname(require.resolve('@c4312/blake3-native/package.json')))\")/c"
@@ -21,6 +22,11 @@
     }]
   ],
   "targets": [
+    {
+      "target_name": "direct_memory",
+      "sources": ["native/direct-memory.c"],
+      "cflags": ["-O2"]
+    },
     {
       "target_name": "blake3_tree",
       "sources": [

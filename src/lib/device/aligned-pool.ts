@@ -1,4 +1,5 @@
 import { abortedError } from '../errors/dl-error.js';
+import { findAddon } from '../native/find-addon.js';
 
 /** O_DIRECT wants buffers, offsets and lengths aligned to the logical sector (≤ 4 KiB). */
 export const DIRECT_ALIGN = 4096;
@@ -8,15 +9,34 @@ const WASM_PAGE = 64 * 1024;
 type WasmMemory = new (d: { initial: number }) => { buffer: ArrayBuffer };
 const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: WasmMemory } }).WebAssembly.Memory;
 
+interface DirectMemory {
+  alloc(bytes: number): ArrayBuffer;
+}
+
 /**
- * Memory Node can hand to O_DIRECT: a Buffer's address is never aligned for large
- * allocations (malloc's header precedes it), but a WebAssembly.Memory is mapped at a page
- * boundary. One memory holds `count` buffers of `size` bytes (a multiple of 4 KiB).
+ * Memory on 2 MiB boundaries from native/direct-memory.c, on transparent huge pages where
+ * the kernel gives them (O_DIRECT then pins 512× fewer pages: a loop device read back in
+ * 0.11–0.13 s per 2 GiB instead of 0.19–0.21). Without the addon, a WebAssembly.Memory:
+ * a Buffer's address is never aligned for large allocations (malloc's header precedes it),
+ * but a WebAssembly.Memory is mapped at a page boundary.
  */
+function alignedMemory(bytes: number): ArrayBuffer {
+  const addon = findAddon<DirectMemory>('direct_memory');
+  if (addon) {
+    try {
+      return addon.alloc(bytes);
+    } catch {
+      // A runtime that forbids external ArrayBuffers: the small pages serve.
+    }
+  }
+  return new WasmMemory({ initial: Math.ceil(bytes / WASM_PAGE) }).buffer;
+}
+
+/** Memory Node can hand to O_DIRECT: `count` buffers of `size` bytes (a multiple of 4 KiB). */
 export function allocAligned(count: number, size: number): Buffer[] {
   if (size <= 0 || size % DIRECT_ALIGN !== 0) throw new RangeError(`buffer size ${size} is not a positive multiple of ${DIRECT_ALIGN}`);
-  const memory = new WasmMemory({ initial: Math.ceil((count * size) / WASM_PAGE) });
-  return Array.from({ length: count }, (_, i) => Buffer.from(memory.buffer, i * size, size));
+  const memory = alignedMemory(count * size);
+  return Array.from({ length: count }, (_, i) => Buffer.from(memory, i * size, size));
 }
 
 /**
