@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DlError, ExitCode, isDlError } from '../errors/dl-error.js';
+import { chunksOf } from '../streams/chunks-of.js';
 import type { RateLimiter } from '../streams/rate-limit.js';
 import type { ChunkWriter } from './chunk-writer.js';
 import type { Segment } from './segment-plan.js';
@@ -18,7 +19,7 @@ export async function consumeBody(
   signal: AbortSignal,
 ): Promise<void> {
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of chunksOf(body)) {
       if (limiter) await limiter.take(chunk.length, signal);
       const room = seg.end - seg.received;
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
