@@ -8,6 +8,7 @@ import { contentLength, discardBody, type HttpResponse } from '../http/http-requ
 import { statusError } from '../http/status-error.js';
 import { redactUrl } from '../redact/redact-url.js';
 import { retryAsync } from '../retry/retry-async.js';
+import { chunksOf } from '../streams/chunks-of.js';
 import { networkError, shortBody } from './consume-body.js';
 import type { DownloadOptions, DownloadResult } from './download-options.js';
 import { MirrorSet } from './mirror-set.js';
@@ -95,16 +96,17 @@ async function streamOne(
       // A fresh whole answer (nothing sent yet) has its own length: the file may have changed.
       if (res !== pending && sent === 0 && identity === undefined) expected = contentLength(res);
       pending = undefined;
-      const tap = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-        for await (const chunk of source) {
+      const tap = async function* (): AsyncGenerator<Buffer> {
+        for await (const chunk of chunksOf(res.body)) {
           if (opts.limiter) await opts.limiter.take(chunk.length, signal);
           sink.take(chunk);
           yield chunk;
         }
       };
       try {
-        await pipeline(res.body, tap, opts.out, { end: false, signal });
+        await pipeline(tap, opts.out, { end: false, signal });
       } catch (err) {
+        res.body.destroy(); // when the output fails, tap may still be waiting on the body
         throw opts.out.errored ? outputClosed(opts.out.errored) : networkError(err, signal);
       }
       if (expected !== null && sink.bytes < expected) throw shortBody(sink.bytes, expected);

@@ -5,6 +5,7 @@ import type { HttpResponse } from '../http/http-request.js';
 import { redactText } from '../redact/redact-text.js';
 import { errorReason } from '../retry/classify-error.js';
 import { retryAsync } from '../retry/retry-async.js';
+import { chunksOf } from '../streams/chunks-of.js';
 import type { PipelineContext } from '../streams/pipeline-observable.js';
 import { networkError, shortBody } from './consume-body.js';
 import type { DownloadOptions } from './download-options.js';
@@ -148,7 +149,7 @@ async function fetchPiece(job: OrderedJob, source: Source, buf: Buffer, start: n
       if (pending === undefined) await checkRangeAnswer(res, start + got, () => job.sources.identityFor(source, res), source.url);
       pending = undefined;
       try {
-        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        for await (const chunk of chunksOf(res.body)) {
           if (job.opts.limiter) await job.opts.limiter.take(chunk.length, ctx.signal);
           got += chunk.copy(buf, got, 0, Math.min(chunk.length, buf.length - got));
           if (got >= buf.length) break;
