@@ -43,7 +43,9 @@ export async function* chunksOf(stream: Readable, high = 16): AsyncGenerator<Buf
     }
   } finally {
     stream.off('data', onData);
-    stopWatching();
-    if (!stream.readableEnded) stream.destroy();
+    // Destroyed early, a stream may still emit an error (undici's body does: "Request
+    // aborted"); finished() stays on to take it, as the stream's own iterator does.
+    if (stream.readableEnded) stopWatching();
+    else if (!stream.destroyed) stream.destroy();
   }
 }

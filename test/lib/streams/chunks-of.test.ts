@@ -69,4 +69,17 @@ describe('chunksOf', () => {
     for await (const _ of chunksOf(source)) break;
     expect(source.destroyed).toBe(true);
   });
+
+  it('leaves a stream that errors as it is destroyed (as undici\'s body does) without an uncaught error', async () => {
+    const source = new Readable({
+      read() {},
+      destroy(err, cb) {
+        cb(err ?? new Error('Request aborted'));
+      },
+    });
+    source.push(pieces[0]);
+    for await (const _ of chunksOf(source)) break;
+    await sleep(20); // an 'error' nobody listens to would fail the run here
+    expect(source.destroyed).toBe(true);
+  });
 });
