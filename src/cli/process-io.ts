@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { fstatSync } from 'node:fs';
+import { fstatSync, readlinkSync } from 'node:fs';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 import { abortedError, ExitCode, isDlError } from '../lib/errors/dl-error.js';
@@ -78,6 +78,7 @@ export function createProcessIo(): ProcessIo {
     stderr: process.stderr,
     env: process.env,
     isTTY: { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) },
+    stdinPipe: anonymousPipe(0),
     stdoutIsPipe: isPipe(1),
     // Linux writes stdout pipes, files and terminals synchronously: the callback comes
     // once the kernel has the bytes (see keepOpen).
@@ -99,5 +100,15 @@ function isPipe(fd: number): boolean {
     return st.isFIFO() || st.isSocket();
   } catch {
     return false;
+  }
+}
+
+/** /proc/self/fd/N when descriptor N is an anonymous pipe (its link reads `pipe:[inode]`). */
+function anonymousPipe(fd: number): string | undefined {
+  const path = `/proc/self/fd/${fd}`;
+  try {
+    return readlinkSync(path).startsWith('pipe:') ? path : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -169,6 +169,25 @@ describe('options', () => {
     expect(lstatSync(join(dir, 'blk')).isBlockDevice()).toBe(true);
   });
 
+  it('stdin that is a pipe (Io.stdinPipe) is read through the pipe, not the stdin stream', async () => {
+    const src = join(dir, 'sp-src');
+    writeFileSync(src, mixedBytes(3_000_000, 7));
+    sh(`xz -k -1 -T2 ${src}`);
+    const fifo = join(dir, 'stdin.fifo');
+    sh(`mkfifo ${fifo}`);
+    const feed = spawn('sh', ['-c', `cat '${src}.xz' > '${fifo}'`]);
+    const fed = new Promise((ok) => feed.on('exit', ok));
+    const m = memoryIo({ cwd: dir });
+    const out: Buffer[] = [];
+    m.io.stdout.removeAllListeners('data');
+    m.io.stdout.on('data', (c: Buffer) => out.push(c));
+    m.io.stdinPipe = fifo;
+    Object.defineProperty(m.io, 'stdin', { get: () => { throw new Error('the stdin stream was read'); } });
+    expect(await run(['-q'], m.io)).toBe(0);
+    await fed;
+    expect(Buffer.concat(out).equals(readFileSync(src))).toBe(true);
+  });
+
   it('--max-size stops a 10 GiB bomb (exit 65) and removes the partial output', async () => {
     // 10 GiB of zeros as ten 1 GiB frames: the same bomb, made in a tenth of the time.
     sh('head -c 1073741824 /dev/zero | zstd -q -3 > one.zst && for i in 0 1 2 3 4 5 6 7 8 9; do cat one.zst; done > bomb.zst', dir);
