@@ -1,10 +1,7 @@
 import { planSpans, type Span } from './chunk-plan.js';
-import { ancestorsOf, cleanEntryName } from './entry-name.js';
+import { ancestorsOf, baseOf, cleanEntryName, OPAQUE, parentOf, WHITEOUT, whitedOut } from './entry-name.js';
 import type { LayerToc } from './open-layer.js';
 import { chunkEnds, type Chunk } from './toc-entries.js';
-
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
 
 type Raw = Record<string, unknown>;
 
@@ -44,12 +41,13 @@ function hides(e: Raw, path: string, ancestors: ReadonlySet<string>): boolean {
   const name = nameOf(e);
   if (name === undefined) return true;
   if (ancestors.has(name)) return e.type !== 'dir';
-  const slash = name.lastIndexOf('/');
-  const base = name.slice(slash + 1);
+  const base = baseOf(name);
   if (!base.startsWith(WHITEOUT)) return false;
-  const dir = slash < 0 ? '' : name.slice(0, slash);
-  if (base === OPAQUE) return path !== dir && within(path, dir);
-  return within(path, dir === '' ? base.slice(WHITEOUT.length) : `${dir}/${base.slice(WHITEOUT.length)}`);
+  if (base === OPAQUE) {
+    const dir = parentOf(name);
+    return path !== dir && within(path, dir);
+  }
+  return within(path, whitedOut(name));
 }
 
 /** The spans of the file listed at `at` (its chunk entries follow it), as planSpans makes them. */

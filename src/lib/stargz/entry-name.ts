@@ -33,3 +33,14 @@ export function ancestorsOf(path: string): string[] {
   for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) out.push(path.slice(0, i));
   return out;
 }
+
+/** OCI whiteouts: `.wh.NAME` removes NAME of the layers below; the opaque one empties its directory. */
+export const WHITEOUT = '.wh.';
+export const OPAQUE = '.wh..wh..opq';
+
+/** The path a `.wh.NAME` whiteout at `path` removes from the layers below. */
+export function whitedOut(path: string): string {
+  const dir = parentOf(path);
+  const name = baseOf(path).slice(WHITEOUT.length);
+  return dir === '' ? name : `${dir}/${name}`;
+}

@@ -1,4 +1,4 @@
-import { ancestorsOf, baseOf, parentOf } from './entry-name.js';
+import { ancestorsOf, baseOf, OPAQUE, parentOf, WHITEOUT, whitedOut } from './entry-name.js';
 import type { LayerEntry } from './toc-entries.js';
 
 /** An entry of the merged image: which layer it comes from; `implicit` dirs have no entry of their own. */
@@ -8,9 +8,6 @@ export interface ImageEntry extends LayerEntry {
   contentLayer?: number;
   implicit?: true;
 }
-
-const WHITEOUT = '.wh.';
-const OPAQUE = '.wh..wh..opq';
 
 /** Deletes `path` and everything under it ('' is the root: everything). */
 function removeTree(view: Map<string, ImageEntry>, path: string): void {
@@ -31,9 +28,8 @@ const baseStartsWith = (path: string, prefix: string): boolean => path.startsWit
 function applyWhiteouts(view: Map<string, ImageEntry>, entries: readonly LayerEntry[]): void {
   for (const { path } of entries) {
     if (!baseStartsWith(path, WHITEOUT)) continue;
-    const base = baseOf(path);
-    if (base === OPAQUE) removeChildren(view, parentOf(path));
-    else removeTree(view, [parentOf(path), base.slice(WHITEOUT.length)].filter(Boolean).join('/'));
+    if (baseOf(path) === OPAQUE) removeChildren(view, parentOf(path));
+    else removeTree(view, whitedOut(path));
   }
 }
 
