@@ -1,22 +1,30 @@
-// Builds one command from src/ the way `npm run build` does, so a bench times what users
-// run: tsup.config.ts decides what is bundled (rxjs, yargs: a bundled start is ~0.1 s
-// shorter than loading their packages), the aliases and the code splitting. Output goes
-// to tmp/bench-<tool>/, never dist/ (other work builds there). Used by bench/dl-flash and
-// bench/dl-bench.
-import { writeFileSync } from 'node:fs';
+// Builds the package from src/ as `npm run build` does (tsup.config.ts: one bundle per
+// command, the launcher, the aliases, the code splitting) into tmp/bench-<tool>/, never
+// dist/ (other work builds there), and runs bin/<tool>.js from there: a bench times what
+// users run. The native addons are linked in (build/ beside dist/, where findAddon looks).
+// Used by bench/dl-flash and bench/dl-bench.
+//
+// An earlier version passed `entry` to tsup's build(), which applied it to every config of
+// tsup.config.ts's array: nine builds of the one command raced into one directory, and
+// the result loaded ~20 chunk files and found no addon (it looked four levels up from
+// the chunks, one short of build/). It started ~0.1 s slower than bin/dl-flash.js.
+import { copyFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Returns the command line that runs the built `tool` (its `main`, like bin/<tool>.js). */
+/** Returns the command line that runs the built `tool` (bin/<tool>.js, as users run it). */
 export async function buildCommand(repo, tool) {
   const { build } = await import('tsup');
   const out = join(repo, 'tmp', `bench-${tool}`);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'bin'), { recursive: true });
   const cwd = process.cwd();
   process.chdir(repo); // tsup reads tsup.config.ts from the working directory
   try {
-    await build({ entry: { [tool]: `src/commands/${tool}.ts` }, outDir: out, dts: false, sourcemap: false, clean: true, silent: true });
+    await build({ outDir: join(out, 'dist'), dts: false, silent: true });
   } finally {
     process.chdir(cwd);
   }
-  writeFileSync(join(out, 'main.mjs'), `import { main } from './${tool}.js';\nmain();\n`);
-  return `${process.execPath} ${join(out, 'main.mjs')}`;
+  copyFileSync(join(repo, 'bin', `${tool}.js`), join(out, 'bin', `${tool}.js`));
+  symlinkSync(join(repo, 'build'), join(out, 'build'));
+  return `${process.execPath} ${join(out, 'bin', `${tool}.js`)}`;
 }
