@@ -16,12 +16,13 @@ interface DirectMemory {
 /**
  * Memory on 2 MiB boundaries from native/direct-memory.c, on transparent huge pages where
  * the kernel gives them (O_DIRECT then pins 512× fewer pages: a loop device read back in
- * 0.11–0.13 s per 2 GiB instead of 0.19–0.21). Without the addon, a WebAssembly.Memory:
- * a Buffer's address is never aligned for large allocations (malloc's header precedes it),
- * but a WebAssembly.Memory is mapped at a page boundary.
+ * 0.11–0.13 s per 2 GiB instead of 0.19–0.21). Without the addon, or when small pages are
+ * asked for, a WebAssembly.Memory: a Buffer's address is never aligned for large
+ * allocations (malloc's header precedes it), but a WebAssembly.Memory is mapped at a page
+ * boundary.
  */
-function alignedMemory(bytes: number): ArrayBuffer {
-  const addon = findAddon<DirectMemory>('direct_memory');
+function alignedMemory(bytes: number, pages: Pages): ArrayBuffer {
+  const addon = pages === 'huge' ? findAddon<DirectMemory>('direct_memory') : undefined;
   if (addon) {
     try {
       return addon.alloc(bytes);
@@ -32,10 +33,16 @@ function alignedMemory(bytes: number): ArrayBuffer {
   return new WasmMemory({ initial: Math.ceil(bytes / WASM_PAGE) }).buffer;
 }
 
+/**
+ * 'huge' where the kernel has them (the default: fewer pages to pin per request); 'small'
+ * where the per-page cost is part of what is measured, as in fio's buffers (dl-bench).
+ */
+export type Pages = 'huge' | 'small';
+
 /** Memory Node can hand to O_DIRECT: `count` buffers of `size` bytes (a multiple of 4 KiB). */
-export function allocAligned(count: number, size: number): Buffer[] {
+export function allocAligned(count: number, size: number, pages: Pages = 'huge'): Buffer[] {
   if (size <= 0 || size % DIRECT_ALIGN !== 0) throw new RangeError(`buffer size ${size} is not a positive multiple of ${DIRECT_ALIGN}`);
-  const memory = alignedMemory(count * size);
+  const memory = alignedMemory(count * size, pages);
   return Array.from({ length: count }, (_, i) => Buffer.from(memory, i * size, size));
 }
 
