@@ -7,7 +7,7 @@ const THP = '/sys/kernel/mm/transparent_hugepage/enabled';
 export const hugeKiB = (): number => Number(/AnonHugePages:\s+(\d+)/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1] ?? 0);
 
 /** The kernel's THP mode: always, madvise or never; undefined without THP. */
-export function thpMode(): string | undefined {
+function thpMode(): string | undefined {
   if (!existsSync(THP)) return undefined;
   return /\[(\w+)\]/.exec(readFileSync(THP, 'utf8'))?.[1];
 }

@@ -10,8 +10,8 @@ export type Pattern = (typeof PATTERNS)[number];
  * in flight, are cycled; random ones get stampOffsets before each write. `sequence` is a
  * 32-bit little-endian counter that runs on across the buffers (easy to recognise in a
  * hex dump). Small pages, as fio's buffers (its default mem=malloc): on huge pages the
- * kernel pins 512× fewer pages per request, and on a loop device dl-bench read 1.5–1.7×
- * fio's rate, the buffers' speed rather than the drive's.
+ * kernel pins 512× fewer pages per request, and dl-bench read a loop device at 1.23× fio's
+ * rate (/dev/shm, 9 pairs, up to 1.99), the buffers' speed rather than the drive's.
  */
 export function patternBuffers(pattern: Pattern, blockSize: number, count: number): Buffer[] {
   const bufs = allocAligned(count, blockSize, 'small');
