@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
@@ -54,32 +54,41 @@ const shared: Options = {
 };
 
 /**
- * A command is built on its own, so that everything it loads at start is one file
- * (dist/commands/<tool>.js) and only what it imports on demand is split off, into
- * dist/commands/<tool>/. Built together, the commands shared some thirty small chunks,
- * and Node's ESM loader spends about a millisecond on each file it resolves, reads and
- * links: dl-get started from 28 files. The price is code repeated across commands on disk.
+ * A command is one CommonJS file, dist/commands/<tool>.cjs, that bin/<tool>.js runs with a
+ * V8 code cache (src/lib/v8/cached-bundle.ts): Node 20 caches no ES module. Everything
+ * the command imports on demand is in the file too, compiled only when first called;
+ * packages left external are required then. Built together, the commands shared some
+ * thirty small chunks, and Node spent about a millisecond on each file it loaded. The
+ * price is code repeated across commands on disk.
  */
 const commandBuild = (tool: string): Options => ({
   ...shared,
   entry: { [`commands/${tool}`]: `src/commands/${tool}.ts` },
+  format: ['cjs'],
+  splitting: false,
+  banner: {},
   // Eight bundles repeat undici, rxjs and yargs: their maps took the package from 2.1 to 5.4 MB.
   sourcemap: false,
   esbuildOptions(options, context) {
     shared.esbuildOptions?.(options, context);
-    options.chunkNames = `commands/${tool}/[name]-[hash]`;
+    options.define = { 'import.meta.url': 'importMetaUrl' };
+    options.inject = ['src/cli/import-meta-url-shim.ts'];
+    // import() of a package becomes require(): vm.Script code has no module loader of its own.
+    options.supported = { 'dynamic-import': false };
   },
   // tsup's clean would empty the whole outDir while the other builds write to it.
   esbuildPlugins: [clearOwnOutput(tool), lazyUndiciH2],
 });
 
-/** Removes what an earlier build of this command left: its entry and its chunks. */
+/** Removes what an earlier build of this command left (dist/commands/<tool>.*, <tool>/). */
 const clearOwnOutput = (tool: string) => ({
   name: 'clear-own-output',
   setup(build: { initialOptions: { outdir?: string }; onStart(f: () => void): void }) {
     build.onStart(() => {
       const dir = join(build.initialOptions.outdir ?? 'dist', 'commands');
-      for (const p of [tool, `${tool}.js`, `${tool}.js.map`]) rmSync(join(dir, p), { recursive: true, force: true });
+      for (const p of existsSync(dir) ? readdirSync(dir) : []) {
+        if (p === tool || p.startsWith(`${tool}.`)) rmSync(join(dir, p), { recursive: true, force: true });
+      }
     });
   },
 });

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { launch } from '../dist/cli/launch.js';
-launch(() => import('../dist/commands/dl-unpack.js'));
+import { launchBundle } from '../dist/cli/launch.js';
+launchBundle(new URL('../dist/commands/dl-unpack.cjs', import.meta.url));

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-import { launch } from '../dist/cli/launch.js';
-launch(() => import('../dist/commands/stargz-ls.js'));
+import { launchBundle } from '../dist/cli/launch.js';
+launchBundle(new URL('../dist/commands/stargz-ls.cjs', import.meta.url));

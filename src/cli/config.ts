@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
+import { xdgDir } from '../lib/fs/xdg-dir.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,10 +27,8 @@ export function findConfigPath(argv: readonly string[], env: Env, cwd: string): 
     if (a === '--config' && i + 1 < end) return { path: resolve(cwd, argv[i + 1]!), explicit: true };
     if (a.startsWith('--config=')) return { path: resolve(cwd, a.slice('--config='.length)), explicit: true };
   }
-  // XDG: a relative XDG_CONFIG_HOME is invalid and ignored.
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : env.HOME ? join(env.HOME, '.config') : undefined;
-  return { path: base && join(base, 'dlkit', 'config.toml'), explicit: false };
+  const dir = xdgDir(env, 'config');
+  return { path: dir && join(dir, 'config.toml'), explicit: false };
 }
 
 /** Reads and parses the config; a missing default file is empty, a missing --config FILE is not. */

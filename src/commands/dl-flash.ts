@@ -1,5 +1,5 @@
 import { mkdir, realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { askConfirmation } from '../cli/ask-confirmation.js';
 import { withResume, withYes, type CommonArgs, type ResumeArgs, type YesArgs } from '../cli/common-options.js';
@@ -28,6 +28,7 @@ import { formatPartitionTable } from '../lib/partition/format-partition-table.js
 import type { PartitionTable } from '../lib/partition/partition-table.js';
 import { readPartitionTable } from '../lib/partition/read-partition-table.js';
 import { DlError, ExitCode, usageError } from '../lib/errors/dl-error.js';
+import { xdgDir } from '../lib/fs/xdg-dir.js';
 import { isUpstreamFailure } from '../lib/pipeline/upstream-failed-error.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
 
@@ -272,10 +273,9 @@ async function openAll(targets: Drive[]): Promise<DeviceHandle[]> {
 }
 
 async function checkpointDir(ctx: CommandContext): Promise<string | undefined> {
-  const { env } = ctx.io;
-  const base = env.XDG_STATE_HOME || (env.HOME ? `${env.HOME}/.local/state` : undefined);
-  if (base === undefined) return undefined;
-  const dir = `${base}/dlkit/dl-flash`;
+  const state = xdgDir(ctx.io.env, 'state');
+  if (state === undefined) return undefined;
+  const dir = join(state, 'dl-flash');
   await mkdir(dir, { recursive: true });
   return dir;
 }

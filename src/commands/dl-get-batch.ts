@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { text as readText } from 'node:stream/consumers';
 import type { Argv } from 'yargs';
@@ -23,6 +23,7 @@ import { loadCredentials, type CredentialInputs } from '../lib/http/load-credent
 import { BatchMetrics } from '../lib/metrics/batch-metrics.js';
 import { startMetricsFile } from '../lib/metrics/metrics-file.js';
 import { resolveSource } from '../lib/resolve/resolve-source.js';
+import { xdgDir } from '../lib/fs/xdg-dir.js';
 import { DEFAULT_RETRY_POLICY } from '../lib/retry/retry-policy.js';
 import { createRateLimiter } from '../lib/streams/rate-limit.js';
 import type { GetArgs } from './dl-get.js';
@@ -107,17 +108,15 @@ function validate(args: Args): void {
 
 /** `$XDG_STATE_HOME/dlkit/NAME`, else `~/.local/state/dlkit/NAME`. */
 function stateFile(env: Record<string, string | undefined>, name: string): string | undefined {
-  const xdg = env.XDG_STATE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : env.HOME ? join(env.HOME, '.local', 'state') : undefined;
-  return base && join(base, 'dlkit', name);
+  const dir = xdgDir(env, 'state');
+  return dir && join(dir, name);
 }
 
 function cacheDir(given: string, ctx: CommandContext): string {
   if (given !== '') return resolve(ctx.io.cwd, given);
-  const xdg = ctx.io.env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : ctx.io.env.HOME ? join(ctx.io.env.HOME, '.cache') : undefined;
-  if (base === undefined) throw usageError('--cache without DIR needs XDG_CACHE_HOME or HOME', 'give --cache DIR');
-  return join(base, 'dlkit');
+  const dir = xdgDir(ctx.io.env, 'cache');
+  if (dir === undefined) throw usageError('--cache without DIR needs XDG_CACHE_HOME or HOME', 'give --cache DIR');
+  return dir;
 }
 
 async function listedJobs(args: Args, ctx: CommandContext): Promise<BatchJob[]> {

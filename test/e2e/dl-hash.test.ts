@@ -39,7 +39,7 @@ const bash = (script: string): Ran =>
   });
 
 beforeAll(() => {
-  if (!existsSync(join(REPO, 'dist', 'commands', 'dl-hash.js'))) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
+  if (!existsSync(join(REPO, 'dist', 'commands', 'dl-hash.cjs'))) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
   dir = mkdtempSync(join(tmpdir(), 'dl-hash-e2e-'));
   NAMES.forEach((n, i) => writeFileSync(join(dir, n), `line ${i}\n`.repeat(i * 97 + 1)));
   big = randomBytes(7 << 20);

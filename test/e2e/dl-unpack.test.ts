@@ -23,7 +23,7 @@ const bash = (script: string) =>
   });
 
 beforeAll(() => {
-  if (!existsSync(join(REPO, 'dist', 'commands', 'dl-unpack.js'))) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
+  if (!existsSync(join(REPO, 'dist', 'commands', 'dl-unpack.cjs'))) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
   writeFileSync(join(tmp.dir, 'plain'), plain);
 });
 

@@ -10,12 +10,12 @@ import { join, resolve } from 'node:path';
 export const REPO = resolve(import.meta.dirname, '../..');
 export const DIST = resolve(process.env.DLKIT_DIST ?? join(REPO, 'dist'));
 
-export const isBuilt = (tool: string): boolean => existsSync(join(DIST, 'commands', `${tool}.js`));
+export const isBuilt = (tool: string): boolean => existsSync(join(DIST, 'commands', `${tool}.cjs`));
 
 /** '<tool> not built yet' for the first of `tools` missing from the build, else undefined. */
 export const notBuilt = (...tools: string[]): string | undefined => {
   const missing = tools.find((t) => !isBuilt(t));
-  return missing === undefined ? undefined : `${missing} not built yet (no ${join(DIST, 'commands', `${missing}.js`)})`;
+  return missing === undefined ? undefined : `${missing} not built yet (no ${join(DIST, 'commands', `${missing}.cjs`)})`;
 };
 
 export interface ToolShell {
@@ -37,7 +37,7 @@ export function toolShell(): ToolShell {
   for (const tool of ['dl-get', 'dl-hash', 'dl-unpack', 'dl-flash', 'dl-bench', 'stargz-ls', 'stargz-get', 'dl-progress'].filter(isBuilt)) {
     const launcher = join(bin, `${tool}.mjs`);
     const dist = (p: string): string => JSON.stringify(join(DIST, p));
-    writeFileSync(launcher, `import { launch } from ${dist('cli/launch.js')};\nlaunch(() => import(${dist(`commands/${tool}.js`)}));\n`);
+    writeFileSync(launcher, `import { pathToFileURL } from 'node:url';\nimport { launchBundle } from ${dist('cli/launch.js')};\nlaunchBundle(pathToFileURL(${dist(`commands/${tool}.cjs`)}));\n`);
     writeFileSync(join(bin, tool), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(launcher)} "$@"\n`);
     chmodSync(join(bin, tool), 0o755);
   }

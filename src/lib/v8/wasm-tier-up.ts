@@ -1,0 +1,24 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 re-compiles a busy WebAssembly function with its optimising compiler on another
+ * thread, and Node waits for that compile before exiting. undici's HTTP parser (one 33 KB
+ * function) gets there within a few responses, and its compile took 200-500 ms of CPU, as
+ * much as a whole small stargz-get; a long dl-get peaked 30 MiB higher with it. The
+ * parser runs fast enough on the baseline tier. The filter names a function index no
+ * module has, so nothing tiers up; V8 reads it at each tier-up. The commands set it once
+ * loaded (src/cli/launch.ts): a changed flag changes V8's flag hash, and Node's built-in
+ * modules loaded after that cannot use their embedded code cache (dl-flash's built-ins
+ * took 15 ms to load instead of 6.5), nor can a code cache made under other flags be used.
+ */
+export function keepWasmOnBaseline(): void {
+  setFlagsFromString('--wasm-tier-up-filter=1000000');
+}
+
+/**
+ * Back to V8's default (-1: every function may tier up): for hash-wasm, whose hashers run
+ * some ten times slower on the baseline tier, and before a code cache is made.
+ */
+export function allowWasmTierUp(): void {
+  setFlagsFromString('--wasm-tier-up-filter=-1');
+}
