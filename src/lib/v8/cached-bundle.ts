@@ -28,7 +28,8 @@ export function loadCachedBundle<T>(file: string, env: NodeJS.ProcessEnv = proce
   let stats: Stats;
   try {
     stats = fstatSync(fd);
-    source = readFileSync(fd, 'utf8');
+    // The bundles are ASCII (tsup.config.ts): latin1 makes the string without decoding UTF-8.
+    source = readFileSync(fd, 'latin1');
   } finally {
     closeSync(fd);
   }
