@@ -13,8 +13,9 @@ export interface BuiltCommand {
 
 /**
  * Bundles a command module (one that exports `main`, as src/commands/<tool>.ts do) into
- * a real executable, the way tsup and bin/<tool>.js make one: launch() first, the command
- * imported by it. Placed under the repo's tmp/ (git-ignored) so that
+ * a real executable: launch() first, as bin/<tool>.js has it, and the command imported by
+ * it as an ES module (bin/<tool>.js runs tsup's CommonJS bundle with a code cache, which
+ * test/e2e/code-cache.test.ts covers). Placed under the repo's tmp/ (git-ignored) so that
  * its bare imports (yargs, smol-toml) resolve to the repo's node_modules.
  */
 export async function buildCommand(tool: string, modulePath: string): Promise<BuiltCommand> {
