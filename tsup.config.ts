@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
-// One bundle per command (bin/<tool>.js imports dist/commands/<tool>.js) plus the library.
+// One bundle per command (bin/<tool>.js runs dist/commands/<tool>.cjs) plus the library.
 export const commands = ['dl-hash', 'dl-get', 'dl-unpack', 'stargz-ls', 'stargz-get', 'dl-bench', 'dl-progress', 'dl-flash'] as const;
 
 /**
