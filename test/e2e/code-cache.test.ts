@@ -108,7 +108,7 @@ describe.skipIf(notBuilt)(`code cache of the built commands${notBuilt ? ` (skipp
     expect(readdirSync(shared)).toEqual([]);
   });
 
-  it('a rebuilt bundle gets a cache of its own, and the old one is removed', () => {
+  it('a rebuilt bundle gets a cache of its own; the old one, and any other a month old, are removed', () => {
     // A copy of the package under the repo (its node_modules resolve), rebuilt by touching.
     mkdirSync(join(REPO, 'tmp'), { recursive: true });
     const pkg = mkdtempSync(join(REPO, 'tmp', 'code-cache-'));
@@ -125,6 +125,15 @@ describe.skipIf(notBuilt)(`code cache of the built commands${notBuilt ? ` (skipp
       expect(second).not.toBe(first);
       hashes(); // the repo's own build: another bundle, another cache beside it
       expect(cacheFiles()).toHaveLength(2);
+      // Not rewritten for a month: the repo build's cache goes when another is next written.
+      const repoCache = join(v8Dir(), cacheFiles().find((n) => join(v8Dir(), n) !== second)!);
+      const monthAgo = new Date(Date.now() - 31 * 86_400_000);
+      utimesSync(repoCache, monthAgo, monthAgo);
+      const evenLater = new Date(Date.now() + 10_000);
+      utimesSync(join(pkg, 'dist', 'commands', 'dl-hash.cjs'), evenLater, evenLater);
+      hashes({}, bin);
+      const left = onlyCache();
+      expect([left === second, existsSync(repoCache)]).toEqual([false, false]);
     } finally {
       rmSync(pkg, { recursive: true, force: true });
     }

@@ -111,10 +111,16 @@ function writeCache(place: CachePlace, data: Buffer): void {
   } finally {
     rmSync(tmp, { force: true });
   }
+  // This bundle's earlier caches go, and any other not rewritten for a month: a build
+  // that was moved or removed (a cache in use but never rewritten is simply made again).
+  const stale = Date.now() - STALE_MS;
   for (const old of readdirSync(place.dir)) {
-    if (old.startsWith(place.prefix) && old !== place.name) rmSync(join(place.dir, old), { force: true });
+    const path = join(place.dir, old);
+    if (old !== place.name && (old.startsWith(place.prefix) || (lstatSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) < stale)) rmSync(path, { force: true });
   }
 }
+
+const STALE_MS = 30 * 86_400_000;
 
 /**
  * `dir`, made if missing (0700) under an ancestor this user owns: run as root with
