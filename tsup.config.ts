@@ -113,12 +113,14 @@ export default defineConfig([
       index: 'src/index.ts',
       'lib/hash/hash-worker': 'src/lib/hash/hash-worker.ts',
       'lib/unpack/unpack-worker': 'src/lib/unpack/unpack-worker.ts',
-      // bin/<tool>.js: answers --version without loading the command.
-      'cli/launch': 'src/cli/launch.ts',
     },
     dts: { entry: { index: 'src/index.ts' } },
-    // Everything but the commands' own output, which their builds clear.
-    clean: ['!commands/**'],
+    // Everything but the commands' and the launcher's output, which their builds replace.
+    clean: ['!commands/**', '!cli/**'],
   },
+  // bin/<tool>.js's first import (answers --version without loading the command), built
+  // alone: as an entry of the library it shared a chunk with it, one more file for Node's
+  // ES module loader to resolve and link at every start.
+  { ...shared, entry: { 'cli/launch': 'src/cli/launch.ts' }, splitting: false },
   ...commands.map(commandBuild),
 ]);

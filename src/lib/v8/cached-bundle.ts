@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, constants as fs, type Stats } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants as vm } from 'node:vm';
 import { xdgDir } from '../fs/xdg-dir.js';
@@ -35,7 +35,7 @@ export function loadCachedBundle<T>(file: string, env: NodeJS.ProcessEnv = proce
   }
   const place = env.DLKIT_NO_CODE_CACHE ? undefined : cachePlace(file, stats, env);
   const cachedData = place && readOwnFile(join(place.dir, place.name));
-  const script = new Script(wrap(source), { filename: file, cachedData, importModuleDynamically: vm.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  const script = new Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   const module = { exports: {} as T };
   const run = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: { exports: T }, filename: string, dirname: string) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
@@ -58,9 +58,6 @@ export function loadCachedBundle<T>(file: string, env: NodeJS.ProcessEnv = proce
 }
 
 const LONG_RUN_S = 1;
-
-/** As Node wraps a CommonJS module. */
-const wrap = (source: string): string => `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
 
 interface CachePlace {
   dir: string;
@@ -102,6 +99,10 @@ function readOwnFile(path: string): Buffer | undefined {
 
 const isPrivate = (st: Stats): boolean => st.uid === process.getuid!() && (st.mode & 0o022) === 0;
 
+/**
+ * Temp file and rename, synchronously (this runs in process.on('exit')). Not
+ * writeFileAtomic (src/lib/fs): that is asynchronous, and a cache needs no fsync.
+ */
 function writeCache(place: CachePlace, data: Buffer): void {
   if (!ownDirectory(place.dir)) return;
   const tmp = join(place.dir, `.${place.name}.${process.pid}`);
