@@ -1,5 +1,5 @@
-// Builds the package from src/ as `npm run build` does (tsup.config.ts: one bundle per
-// command, the launcher, the aliases, the code splitting) into tmp/bench-<tool>/, never
+// Builds the package from src/ as `npm run build` does (tsup.config.ts: one CommonJS bundle
+// per command, the launcher, the aliases) into tmp/bench-<tool>/, never
 // dist/ (other work builds there), and runs bin/<tool>.js from there: a bench times what
 // users run. The native addons are linked in (build/ beside dist/, where findAddon looks).
 // Used by bench/dl-flash and bench/dl-bench.
