@@ -26,5 +26,5 @@ export async function buildCommand(repo, tool) {
   }
   copyFileSync(join(repo, 'bin', `${tool}.js`), join(out, 'bin', `${tool}.js`));
   symlinkSync(join(repo, 'build'), join(out, 'build'));
-  return `${process.execPath} ${join(out, 'bin', `${tool}.js`)}`;
+  return join(out, 'bin', `${tool}.js`);
 }

@@ -31,7 +31,7 @@ const { values: opt } = parseArgs({
 const FILES = Number(opt.files ?? 2000);
 const RUNS = Number(opt.runs ?? (opt.quick ? 3 : 7));
 const TTFB_RUNS = opt.quick ? 7 : 15;
-const ours = (opt.ours ?? 'node bin/dl-get.js').split(' ');
+const ours = (opt.ours ?? 'bin/dl-get.js').split(' ');
 
 const have = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 

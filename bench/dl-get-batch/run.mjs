@@ -24,7 +24,7 @@ try {
     execFileSync(esbuild, [entry, '--bundle', '--platform=node', '--format=esm', '--packages=external', `--outfile=${join(out, name)}`, '--log-level=warning']);
   bundle(join(here, 'bench.ts'), 'bench.mjs');
   const args = process.argv.slice(2);
-  const ours = args.includes('--ours') ? [] : ['--ours', `${process.execPath} ${join(root, 'bin', 'dl-get.js')}`];
+  const ours = args.includes('--ours') ? [] : ['--ours', join(root, 'bin', 'dl-get.js')];
   execFileSync(process.execPath, [join(out, 'bench.mjs'), ...ours, ...args], { stdio: 'inherit', cwd: root });
 } finally {
   rmSync(out, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { loadAverage, median } from '../lib/stats.mjs';
 
 const MiB = 1 << 20;
 const { values: opt } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, ours: { type: 'string', default: 'node bin/dl-get.js' } },
+  options: { quick: { type: 'boolean', default: false }, runs: { type: 'string' }, ours: { type: 'string', default: 'bin/dl-get.js' } },
 });
 const runs = Number(opt.runs ?? (opt.quick ? 3 : 3));
 const ours = opt.ours!.split(' ');

@@ -7,7 +7,7 @@
 //
 // Full: 2 GiB file, 5 runs each. --quick: 256 MiB, 3 runs. The file is created under /tmp
 // from random bytes when missing and read once before timing. --ours replaces
-// `node bin/dl-hash.js` (e.g. to compare builds); it is called as `CMD -a ALGO FILE`.
+// `bin/dl-hash.js` (e.g. to compare builds); it is called as `CMD -a ALGO FILE`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { createReadStream, existsSync, openSync, writeSync, closeSync, readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { values: opt } = parseArgs({
     runs: { type: 'string' },
     file: { type: 'string' },
     algo: { type: 'string' },
-    ours: { type: 'string', default: 'node bin/dl-hash.js' },
+    ours: { type: 'string', default: 'bin/dl-hash.js' },
   },
 });
 const size = (opt.quick ? 256 : 2048) * MiB;

@@ -79,7 +79,7 @@ function timeRun(cmd) {
   return { seconds, cpu: user + system, rss: kib / 1024 };
 }
 
-const ours = (file) => `${process.execPath} ${join(REPO, 'bin', 'dl-unpack.js')} -q ${file}`;
+const ours = (file) => `${join(REPO, 'bin', 'dl-unpack.js')} -q ${file}`;
 
 function sameOutput(file, peer) {
   const digest = (cmd) => sh(`${cmd} | sha256sum`).stdout.split(' ')[0];

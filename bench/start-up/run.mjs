@@ -20,7 +20,7 @@ import { loadAverage, median } from '../lib/stats.mjs';
 
 const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '20' }, bin: { type: 'string', default: 'bin' } } });
 const runs = Number(opt.runs);
-const bin = (tool) => [process.execPath, resolve(opt.bin, `${tool}.js`)];
+const bin = (tool) => [resolve(opt.bin, `${tool}.js`)];
 
 const dir = mkdtempSync(join(tmpdir(), 'dlkit-bench-start-'));
 const small = join(dir, 'small.bin');

@@ -30,6 +30,7 @@ export function launchBundle(bundle: URL): void {
  * Then `load` (an ES module import where tests build a command from src/).
  */
 export function launch(load: () => Promise<Command>): void {
+  restoreExtraCaCerts(process.env);
   if (wantsVersion(process.argv.slice(2))) {
     process.stdout.write(`dlkit ${VERSION}\n`);
     return;
@@ -38,4 +39,14 @@ export function launch(load: () => Promise<Command>): void {
     keepWasmOnBaseline();
     command.main();
   });
+}
+
+/**
+ * bin/<tool>.js runs node without NODE_EXTRA_CA_CERTS, which Node 20 would load at start
+ * (nodejs/node#40524: every root certificate parsed, 20-45 ms), and hands it over as
+ * DLKIT_EXTRA_CA_CERTS; the dispatcher trusts it at the first TLS connection
+ * (src/lib/http/extra-ca-certs.ts). Child processes get the variable back as it was.
+ */
+function restoreExtraCaCerts(env: NodeJS.ProcessEnv): void {
+  if (env.DLKIT_EXTRA_CA_CERTS && env.NODE_EXTRA_CA_CERTS === undefined) env.NODE_EXTRA_CA_CERTS = env.DLKIT_EXTRA_CA_CERTS;
 }

@@ -194,7 +194,7 @@ function parseSegments(text: string): number[] {
 async function urlBench(url: string, args: Args, ctx: CommandContext, emit: (e: EventInput) => void): Promise<BenchResult> {
   if (args.read || args.testBlockSizes || args.verifyCapacity) throw usageError('--read, --test-block-sizes and --verify-capacity measure drives, not URLs');
   const segments = parseSegments(args.segments);
-  const dispatcher = createDispatcher({ env: ctx.io.env, connectTimeoutMs: args.timeout * 1000, connections: Math.max(32, 2 * Math.max(...segments)) });
+  const dispatcher = createDispatcher({ env: ctx.io.env, warn: ctx.warn, connectTimeoutMs: args.timeout * 1000, connections: Math.max(32, 2 * Math.max(...segments)) });
   const shown = redactUrl(url);
   try {
     const r = await benchUrl({

@@ -198,7 +198,7 @@ function resultWriter(out: Writable, format: (r: JobResult) => string): { write:
 function sharedDownload(args: Args, ctx: CommandContext): SharedDownload {
   const connections = args.perHost ?? Math.max(32, args.jobs * args.segments);
   return {
-    dispatcher: createDispatcher({ proxy: args.proxy, env: ctx.io.env, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections }),
+    dispatcher: createDispatcher({ proxy: args.proxy, env: ctx.io.env, warn: ctx.warn, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections }),
     ...transferOptions(args),
     resume: args.resume,
     restart: args.restart,

@@ -128,7 +128,7 @@ async function baseOptions(args: Args, ctx: CommandContext): Promise<Base> {
     ...loginInputs(args, io),
   });
   return {
-    dispatcher: createDispatcher({ proxy: args.proxy, env: io.env, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections: Math.max(32, args.segments * 2) }),
+    dispatcher: createDispatcher({ proxy: args.proxy, env: io.env, warn: ctx.warn, insecure: args.insecure, connectTimeoutMs: args.timeout * 1000, connections: Math.max(32, args.segments * 2) }),
     credentials,
     ...transferOptions(args),
     expect: parseExpectList(asList(args.expect)),

@@ -82,7 +82,7 @@ async function openWith(text: string, args: Partial<ImageArgs>, s: OpenSettings)
  */
 export async function openImageFromArgs(text: string, args: CommandArgs<ImageArgs>, ctx: CommandContext, prefetch?: readonly string[]): Promise<OpenedImage & { close(): Promise<void> }> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw usageError('--concurrency must be a whole number ≥ 1');
-  const dispatcher = createDispatcher({ env: ctx.io.env, connectTimeoutMs: args.timeout * 1000, connections: args.concurrency + 2 });
+  const dispatcher = createDispatcher({ env: ctx.io.env, warn: ctx.warn, connectTimeoutMs: args.timeout * 1000, connections: args.concurrency + 2 });
   const close = (): Promise<void> => dispatcher.close().catch(() => undefined);
   try {
     const opened = await openWith(text, args, {

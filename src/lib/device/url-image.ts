@@ -24,9 +24,9 @@ export interface UrlSourceOptions {
  * its connections.
  */
 export async function urlImage(url: string, opts: UrlSourceOptions): Promise<ImageSource> {
-  const dispatcher = createDispatcher({ env: opts.env });
-  const pipe = new PassThrough({ highWaterMark: 4 << 20 });
   const id = redactUrl(url);
+  const dispatcher = createDispatcher({ env: opts.env, warn: (code, message) => opts.emit({ type: 'warn', id, code, message }) });
+  const pipe = new PassThrough({ highWaterMark: 4 << 20 });
   downloadToStream({
     url,
     id,

@@ -13,9 +13,12 @@ import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgentImpl from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 // @ts-expect-error as above
 import api from 'undici/lib/api/index.js';
+// @ts-expect-error as above
+import buildConnectorImpl from 'undici/lib/core/connect.js';
 
 // What undici's index does to give every dispatcher request(), stream(), pipeline()…
 Object.assign((DispatcherImpl as { prototype: object }).prototype, api);
 
 export const Agent = AgentImpl as typeof Undici.Agent;
 export const EnvHttpProxyAgent = EnvHttpProxyAgentImpl as typeof Undici.EnvHttpProxyAgent;
+export const buildConnector = buildConnectorImpl as typeof Undici.buildConnector;
