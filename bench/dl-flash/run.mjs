@@ -146,7 +146,8 @@ function readAfterWrite(img, loop) {
 
 /**
  * Milliseconds a bare `node -e 0` takes here (median of 5), and without NODE_EXTRA_CA_CERTS
- * when that is set: Node reads and parses that file at every start, before any of our code.
+ * when that is set: Node given it parses every root certificate at start, which
+ * bin/dl-flash.js spares itself (NODE_EXTRA_CA_CERTS in dlkit(7)).
  */
 function nodeStart() {
   const ms = (env) => median(Array.from({ length: 5 }, () => {

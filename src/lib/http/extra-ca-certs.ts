@@ -19,7 +19,7 @@ const contexts = new Map<string, SecureContext | undefined>();
 
 /**
  * The default trust store plus the certificates in `file`, made once per file. Like Node,
- * a file that can't be used is warned about (in Node's words) and ignored: undefined.
+ * a file that can't be used is warned about and ignored: undefined.
  */
 export function extraCaContext(file: string, warn: ExtraCaWarn): SecureContext | undefined {
   if (!contexts.has(file)) contexts.set(file, loadContext(file, warn));
