@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ const skip = !existsSync(join(REPO, 'dist', 'commands', 'dl-get.cjs'))
     ? 'openssl is not installed'
     : undefined;
 const body = 'served over TLS\n';
+const LSBLK = spawnSync('sh', ['-c', 'command -v lsblk'], { encoding: 'utf8' }).stdout.trim();
 
 describe.skipIf(skip)(`NODE_EXTRA_CA_CERTS through bin/dl-get.js${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let dir: string;
@@ -51,9 +52,9 @@ describe.skipIf(skip)(`NODE_EXTRA_CA_CERTS through bin/dl-get.js${skip ? ` (skip
 
   // The file itself is executed, as a shell on PATH would; its `exec node` finds this node.
   // Asynchronously: the servers answer from this process.
-  const run = (bin: string, args: string[], extraCa: string): Promise<{ status: number; stdout: string; stderr: string }> =>
+  const run = (bin: string, args: string[], extraCa: string, path = ''): Promise<{ status: number; stdout: string; stderr: string }> =>
     new Promise((done) => {
-      const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: dir, NODE_EXTRA_CA_CERTS: extraCa };
+      const env = { ...process.env, PATH: `${path}${dirname(process.execPath)}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: dir, NODE_EXTRA_CA_CERTS: extraCa };
       execFile(bin, args, { env, encoding: 'utf8' }, (err, stdout, stderr) => done({ status: err ? Number(err.code) : 0, stdout, stderr }));
     });
   const dlGet = (url: string, extraCa: string) => run(BIN, ['--progress', 'none', '--retries', '0', '-o', '-', url], extraCa);
@@ -80,6 +81,17 @@ describe.skipIf(skip)(`NODE_EXTRA_CA_CERTS through bin/dl-get.js${skip ? ` (skip
       const r = await run(join(REPO, bin), ['--help'], join(dir, 'missing.pem'));
       expect({ bin, stderr: r.stderr, status: r.status }).toEqual({ bin, stderr: '', status: 0 });
     }
+  });
+
+  it.skipIf(!LSBLK)(`child processes get it as it was set (dl-flash --list runs lsblk)${LSBLK ? '' : ' (skipped: no lsblk)'}`, async () => {
+    const shims = join(dir, 'shims');
+    mkdirSync(shims, { recursive: true });
+    const seen = join(dir, 'lsblk-saw');
+    // lsblk itself, run through a script first on PATH that notes what it was given.
+    writeFileSync(join(shims, 'lsblk'), `#!/bin/sh\nprintf '%s' "$NODE_EXTRA_CA_CERTS" > '${seen}'\nexec '${LSBLK}' "$@"\n`, { mode: 0o755 });
+    const r = await run(join(REPO, 'bin', 'dl-flash.js'), ['--list', '--all', '--json'], cert, `${shims}:`);
+    expect(r.status).toBe(0);
+    expect(readFileSync(seen, 'utf8')).toBe(cert);
   });
 
   it('a missing file is warned about at the first TLS connection, and the unknown certificate refused (69)', async () => {
