@@ -118,9 +118,8 @@ export default defineConfig([
     // Everything but the commands' and the launcher's output, which their builds replace.
     clean: ['!commands/**', '!cli/**'],
   },
-  // bin/<tool>.js's first import (answers --version without loading the command), built
-  // alone: as an entry of the library it shared a chunk with it, one more file for Node's
-  // ES module loader to resolve and link at every start.
-  { ...shared, entry: { 'cli/launch': 'src/cli/launch.ts' }, splitting: false },
+  // What bin/<tool>.js requires (answers --version without loading the command): one
+  // CommonJS file, as the commands are (why: src/cli/launch.ts).
+  { ...shared, entry: { 'cli/launch': 'src/cli/launch.ts' }, format: ['cjs'], splitting: false, banner: {}, sourcemap: false },
   ...commands.map(commandBuild),
 ]);

@@ -24,7 +24,7 @@ export async function buildCommand(repo, tool) {
   } finally {
     process.chdir(cwd);
   }
-  copyFileSync(join(repo, 'bin', `${tool}.js`), join(out, 'bin', `${tool}.js`));
+  for (const file of [`${tool}.js`, 'package.json']) copyFileSync(join(repo, 'bin', file), join(out, 'bin', file));
   symlinkSync(join(repo, 'build'), join(out, 'build'));
   return join(out, 'bin', `${tool}.js`);
 }

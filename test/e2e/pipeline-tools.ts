@@ -35,9 +35,9 @@ export function toolShell(): ToolShell {
   mkdirSync(bin);
   mkdirSync(dir);
   for (const tool of ['dl-get', 'dl-hash', 'dl-unpack', 'dl-flash', 'dl-bench', 'stargz-ls', 'stargz-get', 'dl-progress'].filter(isBuilt)) {
-    const launcher = join(bin, `${tool}.mjs`);
+    const launcher = join(bin, `${tool}.cjs`);
     const dist = (p: string): string => JSON.stringify(join(DIST, p));
-    writeFileSync(launcher, `import { pathToFileURL } from 'node:url';\nimport { launchBundle } from ${dist('cli/launch.js')};\nlaunchBundle(pathToFileURL(${dist(`commands/${tool}.cjs`)}));\n`);
+    writeFileSync(launcher, `require(${dist('cli/launch.cjs')}).launchBundle(${dist(`commands/${tool}.cjs`)});\n`);
     writeFileSync(join(bin, tool), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(launcher)} "$@"\n`);
     chmodSync(join(bin, tool), 0o755);
   }
