@@ -63,6 +63,18 @@ const shared: Options = {
   esbuildPlugins: [lazyUndiciH2, yargsAssertLite],
 };
 
+/** How the CommonJS files (the commands and their launcher) are built. */
+const commonJsOptions: Options['esbuildOptions'] = (options, context) => {
+  shared.esbuildOptions?.(options, context);
+  options.define = { 'import.meta.url': 'importMetaUrl' };
+  options.inject = ['src/cli/import-meta-url-shim.ts'];
+  // import() of a package becomes require(): vm.Script code has no module loader of its own.
+  options.supported = { 'dynamic-import': false };
+  // Escapes in literals keep the file ASCII, which the launcher reads as latin1 (3-4 ms
+  // less than decoding UTF-8); the few non-ASCII characters left are in comments.
+  options.charset = 'ascii';
+};
+
 /**
  * A command is one CommonJS file, dist/commands/<tool>.cjs, that bin/<tool>.js runs with a
  * V8 code cache (src/lib/v8/cached-bundle.ts): Node 20 caches no ES module. Everything
@@ -79,16 +91,7 @@ const commandBuild = (tool: string): Options => ({
   banner: {},
   // Eight bundles repeat undici, rxjs and yargs: their maps took the package from 2.1 to 5.4 MB.
   sourcemap: false,
-  esbuildOptions(options, context) {
-    shared.esbuildOptions?.(options, context);
-    options.define = { 'import.meta.url': 'importMetaUrl' };
-    options.inject = ['src/cli/import-meta-url-shim.ts'];
-    // import() of a package becomes require(): vm.Script code has no module loader of its own.
-    options.supported = { 'dynamic-import': false };
-    // Escapes in literals keep the file ASCII, which the launcher reads as latin1 (3-4 ms
-    // less than decoding UTF-8); the few non-ASCII characters left are in comments.
-    options.charset = 'ascii';
-  },
+  esbuildOptions: commonJsOptions,
   // tsup's clean would empty the whole outDir while the other builds write to it.
   esbuildPlugins: [clearOwnOutput(tool), lazyUndiciH2, yargsAssertLite],
 });
@@ -120,6 +123,6 @@ export default defineConfig([
   },
   // What bin/<tool>.js requires (answers --version without loading the command): one
   // CommonJS file, as the commands are (why: src/cli/launch.ts).
-  { ...shared, entry: { 'cli/launch': 'src/cli/launch.ts' }, format: ['cjs'], splitting: false, banner: {}, sourcemap: false },
+  { ...shared, entry: { 'cli/launch': 'src/cli/launch.ts' }, format: ['cjs'], splitting: false, banner: {}, sourcemap: false, esbuildOptions: commonJsOptions },
   ...commands.map(commandBuild),
 ]);

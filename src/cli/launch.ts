@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCachedBundle } from '../lib/v8/cached-bundle.js';
-import { allowWasmTierUp, keepWasmOnBaseline } from '../lib/v8/wasm-tier-up.js';
+import { allowWasmTierUp } from '../lib/v8/wasm-tier-up.js';
 import { VERSION, wantsVersion } from './version.js';
 
 interface Command {
@@ -38,10 +38,7 @@ export function launch(load: () => Promise<Command>): void {
     process.stdout.write(`dlkit ${VERSION}\n`);
     return;
   }
-  void load().then((command) => {
-    keepWasmOnBaseline();
-    command.main();
-  });
+  void load().then((command) => command.main());
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { keepWasmOnBaseline } from '../v8/wasm-tier-up.js';
 import { connectWithExtraCa, deferredExtraCaFile, extraCaContext } from './extra-ca-certs.js';
 import { Agent, EnvHttpProxyAgent } from './undici-agents.js';
 
@@ -35,6 +36,7 @@ export function proxySettings(opts: DispatcherOptions): { httpProxy: string; htt
  * and headers are set per request (see httpRequest).
  */
 export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
+  keepWasmOnBaseline(); // for undici's HTTP parser (why: src/lib/v8/wasm-tier-up.ts)
   const tls = { timeout: opts.connectTimeoutMs ?? 30_000, rejectUnauthorized: !opts.insecure };
   const extraCa = deferredExtraCaFile(opts.env);
   const warn = opts.warn ?? ((): void => undefined);

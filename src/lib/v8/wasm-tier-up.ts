@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 
 /**
  * V8 re-compiles a busy WebAssembly function with its optimising compiler on another
@@ -6,19 +6,31 @@ import { setFlagsFromString } from 'node:v8';
  * function) gets there within a few responses, and its compile took 200-500 ms of CPU, as
  * much as a whole small stargz-get; a long dl-get peaked 30 MiB higher with it. The
  * parser runs fast enough on the baseline tier. The filter names a function index no
- * module has, so nothing tiers up; V8 reads it at each tier-up. The commands set it once
- * loaded (src/cli/launch.ts): a changed flag changes V8's flag hash, and Node's built-in
- * modules loaded after that cannot use their embedded code cache (dl-flash's built-ins
- * took 15 ms to load instead of 6.5), nor can a code cache made under other flags be used.
+ * module has, so nothing tiers up; V8 reads it at each tier-up. It is set when a command
+ * makes its HTTP dispatcher, after start-up: a changed flag changes V8's flag hash, and
+ * Node's built-in modules loaded after that cannot use their embedded code cache
+ * (dl-flash's built-ins took 15 ms to load instead of 6.5), nor can a code cache made
+ * under other flags be used.
  */
 export function keepWasmOnBaseline(): void {
-  setFlagsFromString('--wasm-tier-up-filter=1000000');
+  v8().setFlagsFromString('--wasm-tier-up-filter=1000000');
+  flags[LOWERED] = true;
 }
 
 /**
- * Back to V8's default (-1: every function may tier up): for hash-wasm, whose hashers run
- * some ten times slower on the baseline tier, and before a code cache is made.
+ * Back to V8's default (-1: every function may tier up) when it was changed: for hash-wasm,
+ * whose hashers run some ten times slower on the baseline tier, and before a code cache
+ * is made.
  */
 export function allowWasmTierUp(): void {
-  setFlagsFromString('--wasm-tier-up-filter=-1');
+  if (!flags[LOWERED]) return;
+  v8().setFlagsFromString('--wasm-tier-up-filter=-1');
+  flags[LOWERED] = false;
 }
+
+// The launcher and the command bundle each have their own copy of this module.
+const LOWERED = Symbol.for('dlkit.wasm-tier-up-lowered');
+const flags = globalThis as { [LOWERED]?: boolean };
+
+// node:v8 takes ~3 ms to load: only a run that changes the flag loads it.
+const v8 = (): typeof import('node:v8') => createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
