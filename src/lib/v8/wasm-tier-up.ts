@@ -13,24 +13,26 @@ import { createRequire } from 'node:module';
  * under other flags be used.
  */
 export function keepWasmOnBaseline(): void {
+  if (flags[TIER] !== undefined) return;
   v8().setFlagsFromString('--wasm-tier-up-filter=1000000');
-  flags[LOWERED] = true;
+  flags[TIER] = 'baseline';
 }
 
 /**
- * Back to V8's default (-1: every function may tier up) when it was changed: for hash-wasm,
- * whose hashers run some ten times slower on the baseline tier, and before a code cache
- * is made.
+ * Back to V8's default (-1: every function may tier up) for the rest of the run, whatever
+ * comes after: for hash-wasm, whose hashers run some ten times slower on the baseline
+ * tier (a dispatcher made after them must not lower it again), and before a code cache
+ * is made. node:v8 is loaded only when the flag was lowered.
  */
 export function allowWasmTierUp(): void {
-  if (!flags[LOWERED]) return;
-  v8().setFlagsFromString('--wasm-tier-up-filter=-1');
-  flags[LOWERED] = false;
+  if (flags[TIER] === 'baseline') v8().setFlagsFromString('--wasm-tier-up-filter=-1');
+  flags[TIER] = 'allowed';
 }
 
-// The launcher and the command bundle each have their own copy of this module.
-const LOWERED = Symbol.for('dlkit.wasm-tier-up-lowered');
-const flags = globalThis as { [LOWERED]?: boolean };
+// Kept on globalThis: the launcher and the command bundle each have their own copy of
+// this module. Unset until one of the two above is called.
+const TIER = Symbol.for('dlkit.wasm-tier-up');
+const flags = globalThis as { [TIER]?: 'baseline' | 'allowed' };
 
 // node:v8 takes ~3 ms to load: only a run that changes the flag loads it.
 const v8 = (): typeof import('node:v8') => createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
